@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dxdesk.accounts.actions import ensure_demo_users
+from dxdesk.accounts.models import User
+from dxdesk.accounts.roles import Role
+from dxdesk.registry.actions import import_companies
+from dxdesk.registry.importing import read_table
+from dxdesk.registry.models import Company
+from dxdesk.registry.synthetic import generate_companies, write_csv
+
+
+class Command(BaseCommand):
+    help = "Load synthetic demo data and one demo user per role; safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--companies", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("load_demo only runs in demo mode (DXDESK_ENV=demo or development)")
+        demo_dir = Path(settings.VAR_DIR) / "demo"
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        self._load_companies(demo_dir, options["companies"], options["seed"])
+        self._print_logins(demo_dir)
+
+    def _load_companies(self, demo_dir: Path, count: int, seed: int) -> None:
+        if Company.objects.exists():
+            self.stdout.write(f"企業台帳: {Company.objects.count():,} 社（読み込み済み）")
+            return
+        path = demo_dir / "call-list.csv"
+        write_csv(generate_companies(count, seed=seed), path)
+        summary = import_companies(read_table(path))
+        self.stdout.write(
+            f"企業台帳: {summary.created:,} 社を読み込みました（不採用 {summary.rejected:,} 行）"
+        )
+
+    def _print_logins(self, demo_dir: Path) -> None:
+        password_file = demo_dir / "password.txt"
+        is_new = not password_file.exists()
+        if is_new:
+            password = secrets.token_urlsafe(12)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        else:
+            password = password_file.read_text().strip()
+        ensure_demo_users(password, reset_passwords=is_new)
+        users = User.objects.filter(email__endswith="@demo.dxdesk.example").order_by("email")
+        self.stdout.write("")
+        self.stdout.write(
+            "デモ用ログイン（パスワードは全員共通）: http://127.0.0.1:8000/accounts/sign-in/"
+        )
+        for role in Role.values:
+            for user in users:
+                if user.email.startswith(f"{role}@"):
+                    self.stdout.write(f"  {Role(role).label:<16} {user.email}")
+        self.stdout.write(f"  パスワード: {password}")
+        self.stdout.write("")

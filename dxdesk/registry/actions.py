@@ -1,0 +1,263 @@
+"""Writes to the registry that touch many rows: importing a call list."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
+from dxdesk.registry.models import DERIVED_FIELDS, Company, ImportJob, ImportStatus
+
+# Fields an import may set; derived search keys follow from them.
+IMPORTED_FIELDS = (
+    "ref",
+    "corporate_number",
+    "name",
+    "name_kana",
+    "address",
+    "postal_code",
+    "phone",
+    "industry_code",
+    "industry_text",
+    "capital_yen",
+    "employees",
+    "representative",
+    "email",
+    "sole_proprietor",
+)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len({problem.row for problem in self.problems if problem.rejected})
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def import_companies(
+    table: Table,
+    *,
+    dry_run: bool = False,
+    job: ImportJob | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """Import every valid row of `table`; report each invalid one.
+
+    Rows are written in chunks, each in its own transaction, so a large list never
+    holds SQLite's single write lock for long. Re-running the same file changes
+    nothing (rows match on 法人番号, else on 管理番号), so an interrupted import is
+    finished by running it again. A dry run validates and matches without writing.
+    """
+    summary = ImportSummary(total_rows=table.total_rows)
+    seen_numbers: dict[str, int] = {}
+    seen_refs: dict[str, int] = {}
+    chunk: list[CompanyRow] = []
+    processed = 0
+    chunk_size = settings.IMPORT_CHUNK_ROWS
+
+    def flush() -> None:
+        nonlocal processed
+        processed += len(chunk)
+        if chunk:
+            _write_chunk(chunk, summary, dry_run=dry_run, job=job, processed=processed)
+        chunk.clear()
+        if on_progress:
+            on_progress(processed, summary.total_rows)
+
+    for parsed in iter_company_rows(table):
+        if isinstance(parsed, list):
+            summary.problems.extend(parsed)
+            processed += 1
+            continue
+        duplicate = _earlier_row(parsed, seen_numbers, seen_refs)
+        if duplicate is not None:
+            summary.problems.append(duplicate)
+            processed += 1
+            continue
+        summary.problems.extend(parsed.notes)
+        chunk.append(parsed)
+        if len(chunk) >= chunk_size:
+            flush()
+    flush()
+    return summary
+
+
+def _earlier_row(
+    row: CompanyRow, seen_numbers: dict[str, int], seen_refs: dict[str, int]
+) -> RowProblem | None:
+    if row.corporate_number:
+        earlier = seen_numbers.setdefault(row.corporate_number, row.row)
+        if earlier != row.row:
+            return RowProblem(
+                row.row,
+                "法人番号",
+                f"同じ法人番号が{earlier}行目にもあります",
+                row.corporate_number,
+            )
+    if row.ref:
+        earlier = seen_refs.setdefault(row.ref, row.row)
+        if earlier != row.row:
+            return RowProblem(
+                row.row, "管理番号", f"同じ管理番号が{earlier}行目にもあります", row.ref
+            )
+    return None
+
+
+def _write_chunk(
+    rows: list[CompanyRow],
+    summary: ImportSummary,
+    *,
+    dry_run: bool,
+    job: ImportJob | None,
+    processed: int,
+) -> None:
+    with transaction.atomic():
+        numbers = [row.corporate_number for row in rows if row.corporate_number]
+        refs = [row.ref for row in rows if row.ref]
+        by_number = {
+            c.corporate_number: c for c in Company.objects.filter(corporate_number__in=numbers)
+        }
+        by_ref = {c.ref: c for c in Company.objects.filter(ref__in=refs)}
+        to_create: list[Company] = []
+        to_update: list[Company] = []
+        for row in rows:
+            existing = by_number.get(row.corporate_number) if row.corporate_number else None
+            if existing is None and row.ref:
+                existing = by_ref.get(row.ref)
+            if existing is None:
+                company = Company(**_values(row))
+                company.refresh_derived_fields()
+                to_create.append(company)
+            elif _apply(existing, row):
+                existing.refresh_derived_fields()
+                existing.updated_at = timezone.now()
+                to_update.append(existing)
+            else:
+                summary.unchanged += 1
+        summary.created += len(to_create)
+        summary.updated += len(to_update)
+        if dry_run:
+            return
+        Company.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            Company.objects.bulk_update(to_update, [*IMPORTED_FIELDS, *DERIVED], batch_size=500)
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed_rows=processed,
+                created_count=summary.created,
+                updated_count=summary.updated,
+                unchanged_count=summary.unchanged,
+            )
+
+
+def _values(row: CompanyRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in IMPORTED_FIELDS}
+
+
+def _apply(company: Company, row: CompanyRow) -> bool:
+    """Copy the row's values onto the company; True if anything changed.
+
+    An empty cell never erases what the registry already knows.
+    """
+    changed = False
+    for name, value in _values(row).items():
+        if value in ("", None) or (name == "sole_proprietor" and company.corporate_number):
+            continue
+        if getattr(company, name) != value:
+            setattr(company, name, value)
+            changed = True
+    return changed
+
+
+DERIVED = (*DERIVED_FIELDS, "updated_at")
+
+
+def start_import_job(job: ImportJob, table: Table) -> None:
+    """Run a web upload's import in the background once the job row is committed."""
+
+    def run() -> None:
+        try:
+            run_import_job(job.pk, table)
+        finally:
+            connection.close()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+
+
+def run_import_job(job_id: int, table: Table) -> ImportJob:
+    close_old_connections()
+    job = ImportJob.objects.get(pk=job_id)
+    job.status = ImportStatus.RUNNING
+    job.total_rows = table.total_rows
+    job.detected_format = table.format
+    job.save(update_fields=["status", "total_rows", "detected_format"])
+    try:
+        summary = import_companies(table, dry_run=job.dry_run, job=job)
+    except Exception as error:
+        job.status = ImportStatus.FAILED
+        job.failure = f"{type(error).__name__}: {error}"
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "failure", "finished_at"])
+        raise
+    finish_import_job(job, summary)
+    return job
+
+
+def finish_import_job(job: ImportJob, summary: ImportSummary) -> None:
+    job.status = ImportStatus.DONE
+    job.processed_rows = summary.total_rows
+    job.created_count = summary.created
+    job.updated_count = summary.updated
+    job.unchanged_count = summary.unchanged
+    job.rejected_count = summary.rejected
+    job.rejections = [problem.as_dict() for problem in summary.problems]
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def problems_as_csv_rows(problems: Iterable[RowProblem]) -> list[list[str]]:
+    header = ["行", "列", "理由", "値", "扱い"]
+    body = [
+        [
+            str(problem.row),
+            problem.column,
+            problem.reason,
+            problem.value,
+            "不採用" if problem.rejected else "値を除いて取込",
+        ]
+        for problem in problems
+    ]
+    return [header, *body]
+
+
+def store_upload(name: str, chunks: Iterable[bytes]) -> Path:
+    """Keep an uploaded list outside the web root under a random name."""
+    import secrets
+
+    folder = Path(settings.FILE_STORE_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(name).suffix.lower()[:10]
+    path = folder / f"{secrets.token_hex(16)}{suffix}"
+    with path.open("wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return path

@@ -1,0 +1,93 @@
+"""A supervisor imports a call list through the page and finds a company by another spelling."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dxdesk.accounts.roles import Role
+from dxdesk.testing import PERSONA_PASSWORD, chromium_path, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[object]:
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from a thread
+    # with a running loop unless told the test knows what it is doing.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"],
+        )
+        context = browser.new_context(locale="ja-JP")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_a_supervisor_imports_a_list_and_finds_a_company_by_another_spelling(
+    live_server: object, page: object, tmp_path: Path
+) -> None:
+    supervisor = make_user(Role.SUPERVISOR, email="boss@example.jp")
+    call_list = tmp_path / "架電リスト.csv"
+    with call_list.open("w", encoding="cp932", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["管理番号", "商号又は名称", "フリガナ", "所在地", "電話番号"])
+        writer.writerow(
+            [
+                "A1",
+                "株式会社サッポロテック",
+                "サッポロテック",
+                "札幌市中央区北1条西2丁目",
+                "011-211-2111",
+            ]
+        )
+        writer.writerow(
+            [
+                "A2",
+                "豊平食品有限会社",
+                "トヨヒラショクヒン",
+                "札幌市豊平区平岸3条5丁目",
+                "011-820-1234",
+            ]
+        )
+
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(f"{base}/accounts/sign-in/")  # type: ignore[attr-defined]
+    page.get_by_label("メールアドレス").fill(supervisor.email)  # type: ignore[attr-defined]
+    page.get_by_label("パスワード").fill(PERSONA_PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="ログイン").click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="業務メニュー").wait_for()  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/staff/companies/import/")  # type: ignore[attr-defined]
+    page.get_by_label("ファイル").set_input_files(str(call_list))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="取り込む").click()  # type: ignore[attr-defined]
+    page.get_by_text("完了").wait_for(timeout=15_000)  # type: ignore[attr-defined]
+    assert "2" in page.locator("#progress").inner_text()  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/staff/companies/")  # type: ignore[attr-defined]
+    page.get_by_role("searchbox").fill("㈱ｻｯﾎﾟﾛﾃｯｸ")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="検索").click()  # type: ignore[attr-defined]
+    result = page.locator("#results").get_by_role("link", name="株式会社サッポロテック")  # type: ignore[attr-defined]
+    result.wait_for()
+    assert page.locator("#results tbody tr").count() == 1  # type: ignore[attr-defined]

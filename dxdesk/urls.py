@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from dxdesk.accounts.views import staff_home
+
+urlpatterns = [
+    path("", include("dxdesk.portal.urls")),
+    path("accounts/", include("dxdesk.accounts.urls")),
+    path("staff/", staff_home, name="staff_home"),
+    path("staff/companies/", include("dxdesk.registry.urls")),
+    path("admin/", admin.site.urls),
+]
