@@ -26,3 +26,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def postgresql_only(db: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL set")
+
+
+# Flags for Debian's Chromium on this closed network: without the background
+# networking switches it keeps trying to reach outside hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    """A Playwright page in Debian's Chromium (never a downloaded browser)."""
+    from dxdesk.testing import chromium_path
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM
+    # calls are still synchronous, which Django must be told is intended.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+        )
+        context = browser.new_context(locale="ja-JP")
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()

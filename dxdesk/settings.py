@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "template_partials",
     "dxdesk.accounts",
     "dxdesk.registry",
+    "dxdesk.programs",
     "dxdesk.portal",
     "dxdesk.demo",
 ]
@@ -140,6 +141,9 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # A file, not the default in-memory database: threads of the live server
+            # and background imports then share WAL's locking, as in production.
+            "TEST": {"NAME": str(VAR_DIR / "test-dxdesk.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -172,6 +176,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "dxdesk" / "static"]
 # Uploaded files live outside the web root and are only served through views that
 # check access; there is deliberately no MEDIA_URL.
 FILE_STORE_DIR = Path(env_str("DXDESK_FILE_STORE", str(VAR_DIR / "files")))

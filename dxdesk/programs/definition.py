@@ -150,6 +150,18 @@ def check_definition(text: str, *, source: str = "<string>") -> list[DefinitionE
     return []
 
 
+def summary(definition: ProgramDefinition) -> str:
+    """The commands' one-line description: "6 tracks, 2 pools, 19 placeholders"."""
+    parts = []
+    for items, noun in (
+        (definition.tracks, "track"),
+        (definition.pools, "pool"),
+        (definition.placeholders, "placeholder"),
+    ):
+        parts.append(f"{len(items)} {noun}" + ("" if len(items) == 1 else "s"))
+    return ", ".join(parts)
+
+
 def load_definition(path: Path | str) -> ProgramDefinition:
     """Read a programme file; its name must be the programme code plus `.toml`."""
     path = Path(path)
@@ -169,9 +181,9 @@ def _read_document(document: Reader, text: str) -> ProgramDefinition:
     version = document.plain_integer("format", required=True, minimum=1)
     if version is not None and version != FORMAT_VERSION:
         document.error("format", f"this dxdesk reads format {FORMAT_VERSION}, not {version}")
-    programme = document.table("programme", required=True) or Reader(
-        {}, "programme", document.problems
-    )
+    programme = document.table("programme", required=True)
+    if programme is None:
+        programme = Reader({}, "programme", document.problems)
     code = programme.text("code")
     if code and not PROGRAMME_CODE.fullmatch(code):
         programme.error("code", "expected lower-case words joined by -, like sapporo-dx-2026")
@@ -181,7 +193,7 @@ def _read_document(document: Reader, text: str) -> ProgramDefinition:
     source = programme.text("source", required=False)
     programme.finish()
 
-    dates = _read_dates(document.table("dates"))
+    dates = _read_dates(document.table("dates", required=True))
     pools = {name: _read_pool(name, table) for name, table in document.named_tables("pools")}
     tracks = {
         name: _read_track(name, table)

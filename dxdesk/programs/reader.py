@@ -79,7 +79,7 @@ class Problems:
 
 
 def parse_rate(raw: str) -> Fraction | None:
-    """ "1/2" or "60%" as an exact Fraction; None when the text is neither."""
+    """An exact Fraction from "1/2" or "60%"; None when the text is neither."""
     if match := RATE.fullmatch(raw):
         numerator, denominator = int(match.group(1)), int(match.group(2))
         return Fraction(numerator, denominator) if denominator else None
@@ -94,7 +94,7 @@ def parse_clock(raw: str) -> datetime.time | None:
 
 
 def parse_band(raw: str) -> tuple[datetime.time, datetime.time] | None:
-    """ "09:30-12:00" as (09:30, 12:00); None unless it is a well-formed, forward band."""
+    """(09:30, 12:00) from "09:30-12:00"; None unless it is a well-formed, forward band."""
     starts, separator, ends = raw.partition("-")
     start, end = parse_clock(starts.strip()), parse_clock(ends.strip())
     if not separator or start is None or end is None or start >= end:
@@ -362,7 +362,10 @@ class Reader:
         value = self._raw(key, required)
         if value is None:
             return None
-        if not isinstance(value, dict) or "placeholder" in value:
+        if isinstance(value, dict) and "placeholder" in value:
+            self.error(key, "a table cannot be left as a placeholder")
+            return None
+        if not isinstance(value, dict):
             self.error(key, f"expected a table, found {_describe(value)}")
             return None
         return Reader(value, self.key_path(key), self.problems)
@@ -426,6 +429,4 @@ def _describe(value: Any) -> str:
         return f"the decimal number {value!r}"
     if isinstance(value, datetime.datetime):
         return f"the date and time {value.isoformat()}"
-    if isinstance(value, str):
-        return repr(value)
     return repr(value)

@@ -135,7 +135,7 @@ _ABBREVIATIONS: dict[str, LegalForm] = {
 }
 
 # Circled forms that NFKC turns into a bare kanji, losing the brackets that mark them.
-_CIRCLED = str.maketrans({"㊑": "(株)", "㊒": "(有)", "㊔": "(名)", "㊖": "(財)", "㊫": "(学)"})
+_CIRCLED = str.maketrans({"㊑": "(株)", "㊒": "(有)", "㊔": "(名)", "㊫": "(学)"})
 
 
 def _alternation(spellings: dict[str, LegalForm]) -> str:

@@ -268,7 +268,7 @@ def _combine(
     judgements: list[_Judgement],
     figures: tuple[str, str],
 ) -> SmeClassification:
-    """One answer for a code that may fall into several categories, when they all agree."""
+    """One answer for a code that may fall into several categories, decided where they agree."""
     label = industry_label(code)
     pairs = list(zip(categories, judgements, strict=True))
     limits = "、".join(f"{category.label}なら{judgement.limits}" for category, judgement in pairs)

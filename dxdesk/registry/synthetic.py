@@ -13,7 +13,6 @@ Pure standard library and deterministic for a seed; nothing here imports Django.
 from __future__ import annotations
 
 import csv
-import heapq
 import itertools
 import math
 import random
@@ -23,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from os import PathLike
+from statistics import NormalDist
 from typing import Generic, TypeVar
 
 __all__ = [
@@ -50,6 +50,8 @@ HEADER_EN = _words(
 
 @dataclass(frozen=True, slots=True)
 class SyntheticCompany:
+    """One row of a call list as written, plus `entity_id`, the company it truly describes."""
+
     ref: str
     corporate_number: str
     name: str
@@ -73,9 +75,8 @@ _SOLE_PROPRIETOR_SHARE = 0.18
 _NAMESAKE_SHARE = 0.006  # a new company reusing a recent company's name in another ward
 _VALID_NUMBER_SHARE = 0.85
 _MISTYPED_NUMBER_SHARE = 0.02
-_MAX_DUPLICATE_DELAY = 20_000
-_SAPPORO_REGISTRY = "4300"
-_OTHER_REGISTRIES = ("0100", "0110", "0104")  # only once Sapporo's serials run out
+# 登記所コード: Sapporo's first; the others only once a million serials have been used.
+_REGISTRIES = ("4300", "0100", "0110", "0104")
 
 
 def _pairs(text: str) -> tuple[_Pair, ...]:
@@ -120,10 +121,10 @@ def _seeded(material: int | str) -> random.Random:
 
 def _check_digit(base12: str) -> int:
     """国税庁's check digit: 9 − (Σ Pn·Qn mod 9), Pn counted from the right, Qn = 1, 2, 1, …"""
-    total = 0
-    for position, digit in enumerate(reversed(base12), start=1):
-        total += int(digit) * (1 if position % 2 else 2)
-    return 9 - total % 9
+    # From the left, even indexes are the even positions counted from the right; the byte
+    # sums carry 48 for each ASCII digit, 2·6·48 + 6·48 = 864 in all.
+    digits = base12.encode("ascii")
+    return 9 - (2 * sum(digits[0::2]) + sum(digits[1::2]) - 864) % 9
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +160,7 @@ _PLACES = _pairs("""
     恵庭:エニワ""")
 _MIDDLES = _pairs("""
     総合:ソウゴウ 中央:チュウオウ 第一:ダイイチ 北日本:キタニホン 共同:キョウドウ
-    環境:カンキョウ 開発:カイハツ 技術:ギジュツ 東洋:トウヨウ 綜合:ソウゴウ""")
+    東洋:トウヨウ 綜合:ソウゴウ""")
 # Two-kanji coined names read on'yomi; none of the first readings end in a sound that would
 # double the next consonant (北光 is ホッコウ), so the readings simply concatenate.
 _KANJI_FIRST = _pairs("""
@@ -354,7 +355,8 @@ class _LegalForm:
 
     @property
     def has_capital(self) -> bool:
-        return not self.industries
+        # 合名会社 and 合資会社 register no 資本金; non-profits have none.
+        return self.full in ("株式会社", "有限会社", "合同会社")
 
 
 # full form, reading, share of corporations, share written before the name, registry kind;
@@ -441,31 +443,31 @@ class _Ward:
 # name, romaji, share of companies; exchange codes after 011; 条丁目 districts with ranges.
 _WARD_TABLE = """
     中央区 chuo 0.28
-    200-299 511-563 611-623
+    200-299 511-563 611-619
     北{}条西{}丁目 1-5 1-28 | 南{}条西{}丁目 1-22 1-28 | 大通西{}丁目 1-28
     南{}条東{}丁目 1-8 1-4 | 北{}条東{}丁目 1-4 1-8 | 宮の森{}条{}丁目 1-4 1-18
     円山西町{}丁目 1-10 | 旭ケ丘{}丁目 1-6 | 伏見{}丁目 1-5
 
     北区 kita 0.11
-    700-779
+    700-759
     北{}条西{}丁目 6-40 1-12 | 新琴似{}条{}丁目 1-12 1-14 | 屯田{}条{}丁目 1-11 1-12
     篠路{}条{}丁目 1-10 1-10 | 麻生町{}丁目 1-9 | 百合が原{}丁目 1-11
     太平{}条{}丁目 1-12 1-7 | 新川{}条{}丁目 1-8 1-18 | あいの里{}条{}丁目 1-5 1-8
 
     東区 higashi 0.12
-    704-789
+    760-799
     北{}条東{}丁目 6-50 1-20 | 苗穂町{}丁目 1-16 | 伏古{}条{}丁目 1-14 1-6
     東苗穂{}条{}丁目 1-15 1-3 | 本町{}条{}丁目 1-2 1-10 | 東雁来{}条{}丁目 1-14 1-4
     北丘珠{}条{}丁目 1-6 1-4
 
     白石区 shiroishi 0.11
-    811-849 860-879
+    811-829 860-879
     本通{}丁目南 1-20 | 本通{}丁目北 1-20 | 南郷通{}丁目南 1-21 | 南郷通{}丁目北 1-21
     菊水{}条{}丁目 1-9 1-5 | 東札幌{}条{}丁目 1-6 1-6 | 北郷{}条{}丁目 1-9 1-14
     川下{}条{}丁目 1-5 1-10 | 栄通{}丁目 1-21 | 流通センター{}丁目 1-7
 
     豊平区 toyohira 0.09
-    811-859
+    830-859
     平岸{}条{}丁目 1-5 1-14 | 月寒東{}条{}丁目 1-20 1-19 | 月寒中央通{}丁目 1-11
     豊平{}条{}丁目 1-12 1-11 | 中の島{}条{}丁目 1-2 1-10 | 美園{}条{}丁目 1-12 1-8
     福住{}条{}丁目 1-3 1-12 | 西岡{}条{}丁目 1-5 1-14 | 水車町{}丁目 1-8
@@ -477,7 +479,7 @@ _WARD_TABLE = """
     藤野{}条{}丁目 1-6 1-14 | 定山渓温泉東{}丁目 1-4 | 簾舞{}条{}丁目 1-6 1-5
 
     西区 nishi 0.08
-    611-679
+    620-679
     琴似{}条{}丁目 1-4 1-7 | 二十四軒{}条{}丁目 1-4 1-7 | 発寒{}条{}丁目 1-17 1-14
     八軒{}条西{}丁目 1-10 1-5 | 山の手{}条{}丁目 1-7 1-12 | 西町北{}丁目 1-20
     西町南{}丁目 1-20 | 宮の沢{}条{}丁目 1-5 1-5 | 西野{}条{}丁目 1-14 1-10
@@ -567,6 +569,8 @@ def _halfwidth_katakana_table() -> dict[int, str]:
 
 _TO_HALFWIDTH_KATAKANA = _halfwidth_katakana_table()
 _KANJI_DIGITS = "〇一二三四五六七八九"
+# Headcounts are log-normal; a quantile table is several times faster than lognormvariate.
+_NORMAL_QUANTILES = tuple(NormalDist().inv_cdf((index + 0.5) / 4096) for index in range(4096))
 # Look-alikes and IME slips seen in typed lists.
 _CONFUSABLES = dict(
     _pairs("""
@@ -635,14 +639,13 @@ def _romanize(katakana: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# ---------------------------------------------------------------------------------------------
 # Generation.
 
 
 class _Shuffle:
-    """A bijection of range(size): distinct counters give distinct picks without a seen-set."""
+    """Visits range(size) in a scrambled order: distinct picks without a seen-set."""
 
-    __slots__ = ("multiplier", "offset", "size")
+    __slots__ = ("counter", "multiplier", "offset", "size")
 
     def __init__(self, size: int, rng: random.Random) -> None:
         self.size = size
@@ -653,27 +656,31 @@ class _Shuffle:
                 multiplier += 1
         self.multiplier = multiplier
         self.offset = rng.randrange(size)
+        self.counter = 0
 
-    def __call__(self, index: int) -> int:
+    def next(self) -> int:
+        """The next pick; after `size` picks the order starts again."""
+        index = self.counter
+        self.counter = index + 1
         return (index * self.multiplier + self.offset) % self.size
 
 
 class _NameSpace:
-    __slots__ = ("components", "counter", "shuffle", "size")
+    __slots__ = ("components", "family", "shuffle")
 
-    def __init__(self, components: tuple[tuple[_Pair, ...], ...], rng: random.Random) -> None:
+    def __init__(
+        self, family: str, components: tuple[tuple[_Pair, ...], ...], rng: random.Random
+    ) -> None:
+        self.family = family
         self.components = components
-        self.size = math.prod(len(component) for component in components)
-        self.shuffle = _Shuffle(self.size, rng)
-        self.counter = 0
+        self.shuffle = _Shuffle(math.prod(len(component) for component in components), rng)
 
     @property
     def remaining(self) -> int:
-        return max(0, self.size - self.counter)
+        return max(0, self.shuffle.size - self.shuffle.counter)
 
     def take(self) -> tuple[_Pair, ...]:
-        index = self.shuffle(self.counter % self.size)
-        self.counter += 1
+        index = self.shuffle.next()
         parts: list[_Pair] = []
         for component in reversed(self.components):
             index, position = divmod(index, len(component))
@@ -763,7 +770,7 @@ def _name(entity: _Entity, bare: str, writing: int, form_first: bool, separator:
     return written + separator + bare if form_first else bare + separator + written
 
 
-def _typo(texts: list[str], rand: random.Random) -> list[str]:
+def _typo(texts: list[str], rng: random.Random) -> list[str]:
     candidates = [
         (part, position)
         for part, text in enumerate(texts)
@@ -772,14 +779,14 @@ def _typo(texts: list[str], rand: random.Random) -> list[str]:
     ]
     texts = list(texts)
     if candidates:
-        part, position = candidates[int(rand.random() * len(candidates))]
+        part, position = candidates[int(rng.random() * len(candidates))]
         text = texts[part]
         texts[part] = text[:position] + _CONFUSABLES[text[position]] + text[position + 1 :]
         return texts
     part = max(range(len(texts)), key=lambda index: len(texts[index]))
     text = texts[part]
     if len(text) >= 2:
-        position = 1 + int(rand.random() * (len(text) - 1))
+        position = 1 + int(rng.random() * (len(text) - 1))
         texts[part] = text[:position] + text[position + 1 :]
     else:
         texts[part] = text + text
@@ -797,8 +804,8 @@ def _swap_script(texts: list[str], entity: _Entity) -> list[str]:
     return texts
 
 
-def _change_width(text: str, rand: random.Random) -> str:
-    if _has_katakana(text) and rand.random() < 0.6:
+def _change_width(text: str, rng: random.Random) -> str:
+    if _has_katakana(text) and rng.random() < 0.6:
         return text.translate(_TO_HALFWIDTH_KATAKANA)
     if any("!" <= character <= "~" for character in text):
         return text.translate(_TO_FULLWIDTH)
@@ -813,13 +820,13 @@ class _Factory:
         self.rng = _seeded(seed)
         self.next_entity_id = 1
         self.name_spaces: dict[tuple[str, str], _NameSpace] = {}
-        self.phone_shuffles = {
+        # Where names for a (word key, family) come from once that family has run out.
+        self.name_in_use: dict[tuple[str, str], _NameSpace] = {}
+        self.phone_numbers = {
             ward.name: _Shuffle(len(ward.exchanges) * 10_000, self._structure(ward.name))
             for ward in _WARD_LIST
         }
-        self.phone_counters = dict.fromkeys(self.phone_shuffles, 0)
-        self.number_shuffles: dict[str, _Shuffle] = {}
-        self.number_counters: dict[str, int] = {}
+        self.serial_numbers: dict[str, _Shuffle] = {}
         self.recent: list[_Entity] = []
         self.romaji: dict[str, str] = {}
 
@@ -832,49 +839,52 @@ class _Factory:
         space = self.name_spaces.get(key)
         if space is None:
             components = tuple(words if part is None else part for part in _FAMILIES[family])
-            space = _NameSpace(components, self._structure("/".join(key)))
+            space = _NameSpace(family, components, self._structure("/".join(key)))
             self.name_spaces[key] = space
         return space
 
     def _take_name(
         self, word_key: str, family: str, words: tuple[_Pair, ...]
     ) -> tuple[tuple[_Pair, ...], str]:
-        space = self._name_space(word_key, family, words)
-        if not space.remaining:
-            family = max(
-                (name for name in _FAMILIES if name not in _WORDLESS_FAMILIES),
-                key=lambda name: self._name_space(word_key, name, words).remaining,
-            )
+        space = self.name_in_use.get((word_key, family))
+        if space is None or not space.remaining:
             space = self._name_space(word_key, family, words)
-        return space.take(), family
+            if not space.remaining:
+                space = max(
+                    (
+                        self._name_space(word_key, name, words)
+                        for name in _FAMILIES
+                        if name not in _WORDLESS_FAMILIES
+                    ),
+                    key=attrgetter("remaining"),
+                )
+            self.name_in_use[word_key, family] = space
+        return space.take(), space.family
 
     def _corporate_base(self, form: _LegalForm) -> str:
         kind = form.registry_kind
-        if kind not in self.number_shuffles:
-            self.number_shuffles[kind] = _Shuffle(1_000_000, self._structure("number/" + kind))
-            self.number_counters[kind] = 0
-        block, index = divmod(self.number_counters[kind], 1_000_000)
-        self.number_counters[kind] += 1
-        registries = (_SAPPORO_REGISTRY, *_OTHER_REGISTRIES)
-        return f"{registries[block % len(registries)]}{kind}{self.number_shuffles[kind](index):06d}"
+        serials = self.serial_numbers.get(kind)
+        if serials is None:
+            serials = _Shuffle(1_000_000, self._structure("number/" + kind))
+            self.serial_numbers[kind] = serials
+        block = serials.counter // 1_000_000
+        registry = _REGISTRIES[block % len(_REGISTRIES)]
+        return f"{registry}{kind}{serials.next():06d}"
 
     def _phone_parts(self, ward: _Ward, sole: bool) -> tuple[str, str, str]:
         rand = self.rng.random
         if sole and rand() < 0.35:
             mobile = ("090", "080", "070")[int(rand() * 3)]
             return mobile, f"{1000 + int(rand() * 9000)}", f"{int(rand() * 10000):04d}"
-        counter = self.phone_counters[ward.name]
-        self.phone_counters[ward.name] = counter + 1
-        shuffle = self.phone_shuffles[ward.name]
-        exchange, line = divmod(shuffle(counter % shuffle.size), 10_000)
+        exchange, line = divmod(self.phone_numbers[ward.name].next(), 10_000)
         return "011", str(ward.exchanges[exchange]), f"{line:04d}"
 
     def _romaji(self, pair: _Pair) -> str:
         written, reading = pair
-        cached = self.romaji.get(reading)
+        cached = self.romaji.get(written)
         if cached is None:
             cached = written.lower() if written.isascii() else _romanize(reading)
-            self.romaji[reading] = cached
+            self.romaji[written] = cached
         return cached
 
     def _email(self, entity: _Entity, namesake: bool) -> str:
@@ -883,19 +893,22 @@ class _Factory:
         if rand() >= (0.3 if sole else 0.55):
             return ""
         romajis = [self._romaji(pair) for pair in entity.parts]
+        joined = "".join(romajis)
         if sole:
-            local = romajis[0] + ("" if rand() < 0.5 else str(int(rand() * 90) + 10))
+            local = joined + ("" if rand() < 0.5 else str(int(rand() * 900) + 10))
             return f"{local}@{_FREE_MAIL[int(rand() * len(_FREE_MAIL))]}"
         shape = rand()
-        if shape < 0.4 or len(romajis) == 1:
-            domain = "".join(romajis)
+        if shape < 0.45 or len(romajis) == 1:
+            domain = joined
         elif shape < 0.8:
             domain = "-".join(romajis)
+        elif shape < 0.9:
+            domain = romajis[0] + "-" + "".join(romaji[:1] for romaji in romajis[1:])
         else:
-            domain = romajis[0] + "".join(romaji[:1] for romaji in romajis[1:])
+            domain = joined + "-sapporo"
         if namesake:
             domain += "-" + entity.ward.romaji
-        tlds = _COMPANY_DOMAINS if entity.form and entity.form.has_capital else _NONPROFIT_DOMAINS
+        tlds = _NONPROFIT_DOMAINS if entity.form and entity.form.industries else _COMPANY_DOMAINS
         mailbox = _MAILBOXES.pick(rand())
         if mailbox == "-":
             mailbox = self._romaji(entity.surname)
@@ -906,7 +919,10 @@ class _Factory:
         entity_id = self.next_entity_id
         self.next_entity_id += 1
         if self.recent and rand() < _NAMESAKE_SHARE:
-            source = self.recent[int(rand() * len(self.recent))]
+            # Each name is shared by two companies at most, so never twice in one ward.
+            index = int(rand() * len(self.recent))
+            self.recent[index], self.recent[-1] = self.recent[-1], self.recent[index]
+            source = self.recent.pop()
             ward = source.ward
             while ward is source.ward:
                 ward = _WARDS.pick(rand())
@@ -1035,15 +1051,15 @@ class _Factory:
         return name, (f"{floor}F", f"{floor}階")
 
     def _employees(self, form: _LegalForm | None, industry: _Industry) -> int | None:
-        rng = self.rng
-        rand = rng.random
+        rand = self.rng.random
         if rand() < (0.25 if form is None else 0.1):
             return None
+        normal = _NORMAL_QUANTILES[int(rand() * len(_NORMAL_QUANTILES))]
         if form is None:
-            return min(9, max(1, round(rng.lognormvariate(0.2, 0.6))))
+            return min(9, max(1, round(math.exp(0.2 + 0.6 * normal))))
         if rand() < 0.005:
             return int(300 * math.exp(rand() * 2.3))
-        return min(2000, max(1, round(rng.lognormvariate(1.6 + industry.size_shift, 1.0))))
+        return min(2000, max(1, round(math.exp(1.6 + industry.size_shift + normal))))
 
     def _capital(self, form: _LegalForm | None, employees: int | None) -> int | None:
         rand = self.rng.random
@@ -1245,40 +1261,48 @@ def generate_companies(
 
 
 def _rows(count: int, seed: int, duplicate_share: float) -> Iterator[SyntheticCompany]:
-    duplicates_left = round(count * duplicate_share)
-    entities_left = count - duplicates_left
+    unassigned = round(count * duplicate_share)  # duplicates no company has been given yet
+    entities_left = count - unassigned
     if count and not entities_left:
-        entities_left, duplicates_left = 1, count - 1
+        entities_left, unassigned = 1, count - 1
     factory = _Factory(seed)
     rand = factory.rng.random
-    waiting: list[tuple[int, int, _Fields]] = []  # (due position, tie-breaker, row)
-    tie_breaker = itertools.count()
+    waiting: list[_Fields] = []  # duplicates of companies already written, in no order
     last_entity_id = 0
     for position in range(count):
         fields: _Fields | None = None
-        if waiting and waiting[0][0] <= position and waiting[0][2][-1] != last_entity_id:
-            fields = heapq.heappop(waiting)[2]
-        elif entities_left:
+        # Each row is a duplicate with the chance that spreads the rest evenly to the end.
+        if waiting and (
+            not entities_left or rand() * (count - position) < unassigned + len(waiting)
+        ):
+            fields = _take_waiting(waiting, last_entity_id, rand(), force=not entities_left)
+        if fields is None:
             entity = factory.entity()
             fields = factory.first_row(entity)
-            # Spread the duplicates so that exactly `duplicates_left` are placed in the end.
-            extra, remainder = divmod(duplicates_left, entities_left)
+            extra, remainder = divmod(unassigned, entities_left)
             copies = extra + (rand() * entities_left < remainder)
-            if copies and duplicates_left > copies and rand() < 0.2:
+            if copies and unassigned > copies and rand() < 0.2:
                 copies += 1  # the same company on three lists
             entities_left -= 1
-            duplicates_left -= copies
-            span = max(1, min(count - position - 2, _MAX_DUPLICATE_DELAY))
-            for _ in range(copies):
-                due = position + 2 + int(rand() * span)
-                row = factory.duplicate(entity, fields)
-                heapq.heappush(waiting, (due, next(tie_breaker), row))
-        else:
-            fields = heapq.heappop(waiting)[2]
-            if fields[-1] == last_entity_id and waiting:
-                fields = heapq.heapreplace(waiting, (-1, next(tie_breaker), fields))[2]
+            unassigned -= copies
+            waiting.extend(factory.duplicate(entity, fields) for _ in range(copies))
         last_entity_id = fields[-1]
         yield SyntheticCompany(f"SP{position + 1:06d}", *fields)
+
+
+def _take_waiting(
+    waiting: list[_Fields], last_entity_id: int, fraction: float, *, force: bool
+) -> _Fields | None:
+    """A random waiting duplicate, not of the company just written unless `force`."""
+    index = int(fraction * len(waiting))
+    if waiting[index][-1] == last_entity_id:
+        others = [other for other, row in enumerate(waiting) if row[-1] != last_entity_id]
+        if others:
+            index = others[int(fraction * len(others))]
+        elif not force:
+            return None
+    waiting[index], waiting[-1] = waiting[-1], waiting[index]
+    return waiting.pop()
 
 
 # ---------------------------------------------------------------------------------------------

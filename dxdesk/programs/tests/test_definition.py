@@ -430,3 +430,11 @@ dotted.key = 2
     assert lines["a.items[1].dotted.key"] == 13
     assert LineLocator(text).line_of("a.items[1].missing") == 11
     assert LineLocator(text).line_of('a."quoted.key".below') == 8
+
+
+def test_the_commented_example_in_the_documentation_is_valid() -> None:
+    document = (Path(__file__).resolve().parents[3] / "docs" / "programmes.md").read_text()
+    example = document.split("## A commented example")[1].split("```toml\n")[1].split("```")[0]
+    definition = parse_definition(example)
+    assert definition.code == "example-city-2025"
+    assert [placeholder.path for placeholder in definition.placeholders] == ["dates.contract_start"]

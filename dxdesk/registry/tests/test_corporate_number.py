@@ -131,7 +131,9 @@ def test_normalising_leaves_letters_for_validation_to_report() -> None:
     assert normalise_corporate_number("T7000012050002") == "T7000012050002"
 
 
-@pytest.mark.parametrize("base", ["", "12345678901", "1234567890123", "12345678901a", "１２３４５６７８９０１２"])
+@pytest.mark.parametrize(
+    "base", ["", "12345678901", "1234567890123", "12345678901a", "１２３４５６７８９０１２"]
+)
 def test_check_digit_refuses_anything_but_twelve_ascii_digits(base: str) -> None:
     with pytest.raises(ValueError):
         check_digit(base)

@@ -1,0 +1,423 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dxdesk.registry.keys import (
+    LEGAL_FORM_CHOICES,
+    LEGAL_FORM_LABELS,
+    LegalForm,
+    address_key,
+    address_without_building,
+    format_phone,
+    kana_key,
+    kanji_to_number,
+    name_key,
+    phone_key,
+    query_key,
+    split_legal_form,
+    ward_of,
+)
+
+# Text drawn from the characters that company names and addresses are made of, so that
+# the properties meet brackets, legal forms, numerals and every kind of width.
+name_characters = st.sampled_from(
+    list("株式会社有限合同資名一般社団財法人医療組合協企業")
+    + list("サッポロテックｻｯﾎﾟﾛﾃｯｸさっぽろカガ゙ﾞー－-‐・ 　()（）㈱㍿㊑")
+    + list("ABCabcＡＢ012０１２一二三十百千丁目番地号条線のノ〒ヶケが")
+)
+names = st.text(name_characters, max_size=24) | st.text(max_size=24)
+
+
+# --- split_legal_form ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "bare", "form", "position"),
+    [
+        ("株式会社サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("サンプル株式会社", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("株式会社　サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("株式会社 サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("(株)サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("（株）サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("サンプル（株）", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("サンプル ( 株 )", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("㈱ サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("サンプル㈱", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("㍿サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("㊑サンプル", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("ｻﾝﾌﾟﾙ(ｶ)", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("ｻﾝﾌﾟﾙ(ｶ", "サンプル", LegalForm.KABUSHIKI, "after"),
+        ("ｶ)ｻﾝﾌﾟﾙ", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("(ｶ)ｻﾝﾌﾟﾙ", "サンプル", LegalForm.KABUSHIKI, "before"),
+        ("有限会社サンプル", "サンプル", LegalForm.YUGEN, "before"),
+        ("サンプル(有)", "サンプル", LegalForm.YUGEN, "after"),
+        ("㈲サンプル", "サンプル", LegalForm.YUGEN, "before"),
+        ("ｻﾝﾌﾟﾙ(ﾕ", "サンプル", LegalForm.YUGEN, "after"),
+        ("合同会社サンプル", "サンプル", LegalForm.GODO, "before"),
+        ("サンプル(同)", "サンプル", LegalForm.GODO, "after"),
+        ("ﾄﾞ)ｻﾝﾌﾟﾙ", "サンプル", LegalForm.GODO, "before"),
+        ("合資会社サンプル", "サンプル", LegalForm.GOSHI, "before"),
+        ("(資)サンプル", "サンプル", LegalForm.GOSHI, "before"),
+        ("㈾サンプル", "サンプル", LegalForm.GOSHI, "before"),
+        ("合名会社サンプル", "サンプル", LegalForm.GOMEI, "before"),
+        ("(名)サンプル", "サンプル", LegalForm.GOMEI, "before"),
+        ("㈴サンプル", "サンプル", LegalForm.GOMEI, "before"),
+        ("一般社団法人サンプル協会", "サンプル協会", LegalForm.IPPAN_SHADAN, "before"),
+        ("(一社)サンプル協会", "サンプル協会", LegalForm.IPPAN_SHADAN, "before"),
+        ("一般財団法人サンプル財団", "サンプル財団", LegalForm.IPPAN_ZAIDAN, "before"),
+        ("(一財)サンプル財団", "サンプル財団", LegalForm.IPPAN_ZAIDAN, "before"),
+        ("公益社団法人サンプル協会", "サンプル協会", LegalForm.KOEKI_SHADAN, "before"),
+        ("公益財団法人サンプル財団", "サンプル財団", LegalForm.KOEKI_ZAIDAN, "before"),
+        ("特定非営利活動法人サンプル", "サンプル", LegalForm.NPO, "before"),
+        ("NPO法人サンプル", "サンプル", LegalForm.NPO, "before"),
+        ("ＮＰＯ法人 サンプル", "サンプル", LegalForm.NPO, "before"),
+        ("npo法人サンプル", "サンプル", LegalForm.NPO, "before"),
+        ("社会福祉法人サンプル会", "サンプル会", LegalForm.SHAKAI_FUKUSHI, "before"),
+        ("医療法人サンプル会", "サンプル会", LegalForm.IRYO, "before"),
+        ("医療法人社団サンプル会", "サンプル会", LegalForm.IRYO, "before"),
+        ("医療法人財団 サンプル会", "サンプル会", LegalForm.IRYO, "before"),
+        ("サンプル企業組合", "サンプル", LegalForm.KIGYO_KUMIAI, "after"),
+        ("サンプル協同組合", "サンプル", LegalForm.KYODO_KUMIAI, "after"),
+        ("札幌サンプル事業協同組合", "札幌サンプル", LegalForm.KYODO_KUMIAI, "after"),
+        ("学校法人サンプル学園", "サンプル学園", LegalForm.GAKKO, "before"),
+        ("宗教法人サンプル寺", "サンプル寺", LegalForm.SHUKYO, "before"),
+        ("農事組合法人サンプル", "サンプル", LegalForm.NOJI_KUMIAI, "before"),
+    ],
+)
+def test_it_splits_off_every_spelling_of_a_legal_form(
+    name: str, bare: str, form: LegalForm, position: str
+) -> None:
+    assert split_legal_form(name) == (bare, form, position)
+
+
+@pytest.mark.parametrize(
+    "name", ["サンプル商店", "カフェ・ド・サッポロ", "株式市場研究会", "", "(仮)サンプル"]
+)
+def test_it_leaves_a_name_without_a_legal_form_alone(name: str) -> None:
+    bare, form, position = split_legal_form(name)
+    assert (form, position) == (None, "")
+    assert bare == name
+
+
+def test_it_does_not_look_for_a_legal_form_in_the_middle() -> None:
+    assert split_legal_form("サンプル株式会社札幌支店")[1] is None
+
+
+def test_a_bare_legal_form_leaves_an_empty_name() -> None:
+    assert split_legal_form("株式会社") == ("", LegalForm.KABUSHIKI, "before")
+
+
+def test_every_legal_form_has_a_japanese_label_and_a_choice() -> None:
+    assert set(LEGAL_FORM_LABELS) == set(LegalForm)
+    assert LegalForm.KABUSHIKI.label == "株式会社"
+    assert ("kabushiki", "株式会社") in LEGAL_FORM_CHOICES
+    assert len(LEGAL_FORM_CHOICES) == len(LegalForm)
+
+
+# --- name_key and query_key ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "株式会社サッポロ テック",
+        "ｻｯﾎﾟﾛﾃｯｸ(株)",
+        "(株)さっぽろてっく",
+        "㈱サッポロテック",
+        "サッポロ・テック株式会社",
+        "サッポロテック　（株）",
+        "・株式会社サッポロテック",
+    ],
+)
+def test_one_company_written_many_ways_has_one_name_key(name: str) -> None:
+    assert name_key(name) == "さっぽろてっく"
+
+
+def test_a_name_key_keeps_kanji_and_the_long_vowel_mark() -> None:
+    assert name_key("株式会社北海道コーヒー") == "北海道こーひー"
+    assert name_key("ｺｰﾋｰ") == "こーひー"
+
+
+def test_a_name_key_folds_latin_letters_and_drops_dots_and_hyphens() -> None:
+    assert name_key("ＡＢＣ‐Ｓｙｓｔｅｍｓ株式会社") == "abcsystems"
+    assert name_key("A-B・C ｼｽﾃﾑ") == "abcしすてむ"
+
+
+def test_a_name_key_drops_a_legal_form_written_twice() -> None:
+    assert name_key("株式会社サンプル株式会社") == "さんぷる"
+
+
+@given(names)
+def test_a_name_key_is_its_own_key(name: str) -> None:
+    assert name_key(name_key(name)) == name_key(name)
+
+
+@given(names)
+def test_a_name_key_has_no_spaces_or_katakana(name: str) -> None:
+    key = name_key(name)
+    assert not any(character.isspace() for character in key)
+    assert not any("\u30a1" <= character <= "\u30f6" for character in key)
+
+
+def test_a_query_that_is_only_a_legal_form_is_kept() -> None:
+    assert name_key("株式会社") == ""
+    assert query_key("株式会社") == "株式会社"
+    assert query_key("（株）") == "株"
+
+
+def test_a_query_is_folded_like_a_name() -> None:
+    assert query_key("ｻｯﾎﾟﾛ ﾃｯｸ") == "さっぽろてっく"
+    assert query_key("   ") == ""
+
+
+@given(names)
+def test_a_query_key_is_never_empty_for_a_non_blank_query(text: str) -> None:
+    if text.strip():
+        assert query_key(text)
+
+
+# --- kana_key -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kana",
+    [
+        "サッポロテック",
+        "さっぽろてっく",
+        "ｻｯﾎﾟﾛﾃｯｸ",
+        "ｻﾂﾎﾟﾛﾃﾂｸ",
+        "カブシキガイシャ サッポロテック",
+        "カブシキカイシャサッポロテック",
+        "サッポロテック カブシキガイシャ",
+        "ｶﾌﾞｼｷｶﾞｲｼﾔ ｻﾂﾎﾟﾛﾃﾂｸ",
+        "ｶ)ｻﾂﾎﾟﾛﾃﾂｸ",
+        "ｻﾂﾎﾟﾛﾃﾂｸ(ｶ",
+        "サッポロテック(カ)",
+        "(株)サッポロテック",
+    ],
+)
+def test_one_reading_written_many_ways_has_one_kana_key(kana: str) -> None:
+    assert kana_key(kana) == "さつぽろてつく"
+
+
+@pytest.mark.parametrize(
+    ("kana", "key"),
+    [
+        ("ユウゲンガイシャ トヨヒラショクヒン", "とよひらしよくひん"),
+        ("ゴウドウガイシャ サンプル", "さんぷる"),
+        ("サンプル ゴウシガイシャ", "さんぷる"),
+        ("ゴウメイガイシャサンプル", "さんぷる"),
+        ("イッパンシャダンホウジン サンプルキョウカイ", "さんぷるきようかい"),
+        ("トクテイヒエイリカツドウホウジン サンプル", "さんぷる"),
+        ("イリョウホウジンシャダン サンプルカイ", "さんぷるかい"),
+        ("サンプルジギョウキョウドウクミアイ", "さんぷる"),
+    ],
+)
+def test_a_kana_key_drops_the_reading_of_the_legal_form(kana: str, key: str) -> None:
+    assert kana_key(kana) == key
+
+
+def test_a_bank_style_hyphen_after_kana_is_a_long_vowel() -> None:
+    assert kana_key("ｺ-ﾋ-ｼﾖﾂﾌﾟ") == kana_key("コーヒーショップ") == "こーひーしよつぷ"
+
+
+def test_a_reading_that_is_only_a_legal_form_is_kept() -> None:
+    assert kana_key("カブシキガイシャ") == "かぶしきがいしや"
+
+
+@given(names)
+def test_a_kana_key_is_its_own_key(kana: str) -> None:
+    assert kana_key(kana_key(kana)) == kana_key(kana)
+
+
+# --- phone_key and format_phone -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "011-211-2111",
+        "０１１（２１１）２１１１",
+        "011(211)2111",
+        "+81 11 211 2111",
+        "+81-11-211-2111",
+        "81-11-211-2111",
+        "0112112111",
+        "011 211 2111",
+        "TEL 011-211-2111",
+        "011-211-2111 内線123",
+    ],
+)
+def test_one_number_written_many_ways_has_one_phone_key(phone: str) -> None:
+    assert phone_key(phone) == "0112112111"
+
+
+@pytest.mark.parametrize(
+    ("phone", "key", "shown"),
+    [
+        ("090-1234-5678", "09012345678", "090-1234-5678"),
+        ("0120-123-456", "0120123456", "0120-123-456"),
+        ("03-1234-5678", "0312345678", "03-1234-5678"),
+        ("011 700 0000", "0117000000", "011-700-0000"),
+    ],
+)
+def test_it_formats_a_key_back_with_hyphens(phone: str, key: str, shown: str) -> None:
+    assert phone_key(phone) == key
+    assert format_phone(key) == shown
+
+
+@pytest.mark.parametrize("phone", ["", "   ", None, "1234", "abc", "110", "011-211"])
+def test_an_empty_or_invalid_number_has_no_phone_key(phone: str | None) -> None:
+    assert phone_key(phone) == ""
+
+
+def test_a_foreign_number_keeps_its_country_code() -> None:
+    assert phone_key("+1 650-253-0000") == "+16502530000"
+    assert format_phone("+16502530000") == "+1 650-253-0000"
+
+
+def test_formatting_an_empty_or_unreadable_key_gives_it_back() -> None:
+    assert format_phone("") == ""
+    assert format_phone("abc") == "abc"
+
+
+# --- address_key, address_without_building and ward_of -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "札幌市中央区北一条西二丁目1番地",
+        "札幌市中央区北1条西2-1",
+        "札幌市中央区北１条西２－１",
+        "札幌市中央区北1条西2丁目1",
+        "札幌市中央区北一条西二丁目一番地",
+        "札幌市中央区北1条西2ー1",
+        "札幌市中央区北1条西2ｰ1",
+        "札幌市中央区北1条西2‐1",
+        "札幌市中央区北1条西2−1",
+        "札幌市中央区北1条西2–1",
+        "札幌市中央区北1条西2—1",
+        "札幌市 中央区 北1条 西2丁目 1番",
+        "〒060-8611 札幌市中央区北1条西2丁目1番地",
+        "060-8611 札幌市中央区北1条西2-1",
+    ],
+)
+def test_one_address_written_many_ways_has_one_address_key(address: str) -> None:
+    assert address_key(address) == "札幌市中央区北1条西2-1"
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("東京都千代田区霞が関三丁目1番1号", "東京都千代田区霞ケ関3-1-1"),
+        ("東京都千代田区霞ヶ関3-1-1", "東京都千代田区霞ケ関3-1-1"),
+        ("北海道札幌市中央区大通西十丁目", "北海道札幌市中央区大通西10"),
+        ("札幌市東区北二十三条東十五丁目", "札幌市東区北23条東15"),
+        ("旭川市東旭川町東一線", "旭川市東旭川町東1線"),
+        ("百五番地の三", "105-3"),
+        ("12の3", "12-3"),
+        ("1番地ノ2", "1-2"),
+        ("宮城県仙台市青葉区一番町四丁目", "宮城県仙台市青葉区一番町4"),
+        ("札幌市西区二十四軒1条5丁目", "札幌市西区二十四軒1条5"),
+        ("千葉県八千代市", "千葉県八千代市"),
+        (
+            "東京都千代田区丸の内二丁目7番3号 東京ビル101号室",
+            "東京都千代田区丸の内2-7-3東京ビル101号室",
+        ),
+        ("札幌市中央区南3条西4丁目 サンプルビル5F", "札幌市中央区南3条西4サンプルビル5f"),
+    ],
+)
+def test_it_turns_address_numbers_into_digits_and_hyphens(address: str, key: str) -> None:
+    assert address_key(address) == key
+
+
+def test_a_trailing_go_is_dropped() -> None:
+    assert address_key("東京都港区芝五丁目7番1号") == "東京都港区芝5-7-1"
+
+
+def test_the_prefecture_and_the_building_are_kept() -> None:
+    key = address_key("北海道札幌市中央区北1条西2丁目1番地1 サンプルビル5F")
+    assert key == "北海道札幌市中央区北1条西2-1-1サンプルビル5f"
+
+
+@pytest.mark.parametrize(
+    ("address", "street"),
+    [
+        ("北海道札幌市中央区北1条西2丁目1番地1 サンプルビル5F", "北海道札幌市中央区北1条西2-1-1"),
+        ("札幌市中央区南3条西4丁目 サンプルビル5F", "札幌市中央区南3条西4"),
+        ("札幌市豊平区月寒東2条18丁目7-1", "札幌市豊平区月寒東2条18-7-1"),
+        ("北海道旭川市6条通9丁目46 ビル2F", "北海道旭川市6条通9-46"),
+        ("東京都千代田区丸の内二丁目7番3号 東京ビル101号室", "東京都千代田区丸の内2-7-3"),
+        ("札幌市中央区", "札幌市中央区"),
+    ],
+)
+def test_the_building_can_be_cut_after_the_street_number(address: str, street: str) -> None:
+    assert address_without_building(address_key(address)) == street
+
+
+@given(names)
+def test_an_address_key_is_its_own_key(address: str) -> None:
+    assert address_key(address_key(address)) == address_key(address)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "number"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("二十三", 23),
+        ("百", 100),
+        ("百五", 105),
+        ("百十", 110),
+        ("三百二十一", 321),
+        ("千二百", 1200),
+        ("一〇五", 105),
+        ("二三", 23),
+    ],
+)
+def test_it_reads_kanji_numerals(numeral: str, number: int) -> None:
+    assert kanji_to_number(numeral) == number
+
+
+@pytest.mark.parametrize(
+    ("address", "ward"),
+    [
+        ("札幌市中央区北1条西2丁目", "中央区"),
+        ("北海道札幌市北区北7条西5丁目", "北区"),
+        ("〒060-0001 北海道札幌市中央区北1条西2", "中央区"),
+        ("北海道 札幌市 東区", "東区"),
+        ("札幌市白石区", "白石区"),
+        ("札幌市豊平区", "豊平区"),
+        ("札幌市南区", "南区"),
+        ("札幌市西区", "西区"),
+        ("札幌市厚別区", "厚別区"),
+        ("札幌市手稲区前田1条", "手稲区"),
+        ("札幌市清田区", "清田区"),
+        ("中央区南1条西10丁目", "中央区"),
+        ("北海道旭川市6条通9丁目", "旭川市"),
+        ("北海道上川郡東神楽町南1条西1丁目", "東神楽町"),
+        ("北海道余市郡余市町黒川町", "余市町"),
+        ("北海道虻田郡ニセコ町字富士見", "ニセコ町"),
+        ("東京都千代田区霞が関", "千代田区"),
+        ("神奈川県横浜市中区", "中区"),
+        ("愛知県名古屋市中村区", "中村区"),
+        ("三重県四日市市諏訪町", "四日市市"),
+        ("東京都町田市森野", "町田市"),
+        ("千葉県市川市八幡", "市川市"),
+        ("東京都東村山市本町", "東村山市"),
+        ("奈良県大和郡山市北郡山町", "大和郡山市"),
+        ("福島県郡山市朝日", "郡山市"),
+        ("長野県大町市", "大町市"),
+        ("札幌市", "札幌市"),
+        ("北1条西2丁目", ""),
+        ("", ""),
+    ],
+)
+def test_it_finds_the_ward_or_municipality(address: str, ward: str) -> None:
+    assert ward_of(address) == ward
