@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from dxdesk.programs.locator import index_path, join_path
 from dxdesk.programs.reader import Placeholder, Problems
-from dxdesk.programs.rules import ProgramDefinition, SubsidyFormula, Track
+from dxdesk.programs.rules import ProgramDefinition, SubsidyFormula, TrackDefinition
 
 # Pairs of track dates that must not run backwards: (earlier, later).
 TRACK_DATE_ORDER = (
@@ -35,7 +35,7 @@ def cross_check(definition: ProgramDefinition, problems: Problems) -> None:
     _check_dates(definition, problems)
 
 
-def _check_track(definition: ProgramDefinition, track: Track, problems: Problems) -> None:
+def _check_track(definition: ProgramDefinition, track: TrackDefinition, problems: Problems) -> None:
     path = f"tracks.{track.name}"
     if track.pool and track.pool not in definition.pools:
         problems.add(f"{path}.pool", f"no pool is named {track.pool!r}")
@@ -60,7 +60,7 @@ def _check_track(definition: ProgramDefinition, track: Track, problems: Problems
     _check_duplicate_codes(path, "form", [item.code for item in track.form], problems)
 
 
-def _check_grant(track: Track, problems: Problems) -> None:
+def _check_grant(track: TrackDefinition, problems: Problems) -> None:
     path = f"tracks.{track.name}"
     formula = track.formula
     if formula is None:
@@ -95,7 +95,7 @@ def _check_formula(path: str, formula: SubsidyFormula, problems: Problems) -> No
         problems.add(f"{path}.floor_yen", f"the floor ¥{floor:,} is above the ceiling ¥{ceiling:,}")
 
 
-def _check_calls(definition: ProgramDefinition, track: Track, problems: Problems) -> None:
+def _check_calls(definition: ProgramDefinition, track: TrackDefinition, problems: Problems) -> None:
     path = f"tracks.{track.name}.calls"
     calls = track.calls
     if calls is None:
@@ -189,7 +189,7 @@ def _check_dates(definition: ProgramDefinition, problems: Problems) -> None:
                 problems.add(join_path(path, later), f"is before {earlier}")
 
 
-def _track_dates(track: Track) -> Iterator[tuple[str, datetime.date]]:
+def _track_dates(track: TrackDefinition) -> Iterator[tuple[str, datetime.date]]:
     for key, value in vars(track.dates).items():
         known = _known(value)
         if known:

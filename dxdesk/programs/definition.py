@@ -48,13 +48,13 @@ from dxdesk.programs.rules import (
     CallRules,
     ChecklistItem,
     CompletionRule,
-    CountCap,
+    CountCapDefinition,
     Dates,
     DeskRules,
     EventRules,
     FormField,
     Kpi,
-    MoneyPool,
+    MoneyPoolDefinition,
     Portal,
     PortalMeasure,
     ProgramDefinition,
@@ -68,8 +68,8 @@ from dxdesk.programs.rules import (
     SubsidyFormula,
     TalkScript,
     Target,
-    Track,
     TrackDates,
+    TrackDefinition,
 )
 
 __all__ = [
@@ -80,7 +80,7 @@ __all__ = [
     "CallRules",
     "ChecklistItem",
     "CompletionRule",
-    "CountCap",
+    "CountCapDefinition",
     "Dates",
     "DefinitionError",
     "DeskRules",
@@ -88,7 +88,7 @@ __all__ = [
     "FormField",
     "InvalidDefinition",
     "Kpi",
-    "MoneyPool",
+    "MoneyPoolDefinition",
     "Placeholder",
     "Portal",
     "PortalMeasure",
@@ -103,8 +103,8 @@ __all__ = [
     "SubsidyFormula",
     "TalkScript",
     "Target",
-    "Track",
     "TrackDates",
+    "TrackDefinition",
     "check_definition",
     "load_definition",
     "parse_definition",
@@ -232,8 +232,8 @@ def _read_dates(table: Reader | None) -> Dates:
     return dates
 
 
-def _read_pool(name: str, table: Reader) -> MoneyPool:
-    pool = MoneyPool(
+def _read_pool(name: str, table: Reader) -> MoneyPoolDefinition:
+    pool = MoneyPoolDefinition(
         name=name,
         title=table.text("title"),
         kind=table.choice("kind", POOL_KINDS),
@@ -244,7 +244,7 @@ def _read_pool(name: str, table: Reader) -> MoneyPool:
     return pool
 
 
-def _read_track(name: str, table: Reader) -> Track:
+def _read_track(name: str, table: Reader) -> TrackDefinition:
     kind = table.choice("kind", TRACK_KINDS)
     if not kind:
         # The kind is wrong already; its tables would only repeat the error as unknown keys.
@@ -258,7 +258,7 @@ def _read_track(name: str, table: Reader) -> Track:
     def when(key: str) -> bool:
         return key in allowed and table.has(key)
 
-    track = Track(
+    track = TrackDefinition(
         name=name,
         kind=kind,
         title=table.text("title"),
@@ -299,10 +299,10 @@ def _read_track(name: str, table: Reader) -> Track:
     return track
 
 
-def _read_cap(table: Reader | None) -> CountCap | None:
+def _read_cap(table: Reader | None) -> CountCapDefinition | None:
     if table is None:
         return None
-    cap = CountCap(
+    cap = CountCapDefinition(
         limit=table.integer("limit", required=True, minimum=1),
         counts=table.choice("counts", CAP_COUNTS),
     )

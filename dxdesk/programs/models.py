@@ -151,7 +151,7 @@ class Track(models.Model):
         return self.title
 
     @property
-    def definition(self) -> rules.Track:
+    def definition(self) -> rules.TrackDefinition:
         return self.program.definition.tracks[self.name]
 
 

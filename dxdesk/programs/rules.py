@@ -99,7 +99,7 @@ class TrackDates:
 
 
 @dataclass(frozen=True)
-class MoneyPool:
+class MoneyPoolDefinition:
     name: str
     title: str
     kind: str
@@ -109,7 +109,7 @@ class MoneyPool:
 
 
 @dataclass(frozen=True)
-class CountCap:
+class CountCapDefinition:
     limit: Count | None
     counts: str
 
@@ -260,13 +260,13 @@ class DeskRules:
 
 
 @dataclass(frozen=True)
-class Track:
+class TrackDefinition:
     name: str
     kind: str
     title: str
     summary: str = ""
     pool: str = ""
-    cap: CountCap | None = None
+    cap: CountCapDefinition | None = None
     admission: Admission = field(default_factory=Admission)
     dates: TrackDates = field(default_factory=TrackDates)
     targets: tuple[Target, ...] = ()
@@ -369,13 +369,13 @@ class ProgramDefinition:
     fiscal_year: int | None
     source: str
     dates: Dates
-    pools: dict[str, MoneyPool]
-    tracks: dict[str, Track]
+    pools: dict[str, MoneyPoolDefinition]
+    tracks: dict[str, TrackDefinition]
     settlement: Settlement
     kpis: dict[str, Kpi]
     portal: Portal
     placeholders: tuple[Placeholder, ...] = ()
     text: str = field(default="", repr=False, compare=False)
 
-    def tracks_of_kind(self, kind: str) -> list[Track]:
+    def tracks_of_kind(self, kind: str) -> list[TrackDefinition]:
         return [track for track in self.tracks.values() if track.kind == kind]

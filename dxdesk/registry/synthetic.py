@@ -26,6 +26,8 @@ from statistics import NormalDist
 from typing import Generic, TypeVar
 
 __all__ = [
+    "HEADER_EN",
+    "HEADER_JA",
     "SyntheticCompany",
     "generate_companies",
     "iter_companies",
@@ -39,10 +41,9 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-HEADER_JA = _words(
-    "管理番号 法人番号 商号又は名称 フリガナ 所在地 電話番号 業種 資本金 従業員数 代表者"
-)
-HEADER_JA += ("メールアドレス",)
+HEADER_JA = _words("""
+    管理番号 法人番号 商号又は名称 フリガナ 所在地 電話番号 業種 資本金 従業員数 代表者
+    メールアドレス""")
 HEADER_EN = _words(
     "ref corporate_number name kana address phone industry capital employees representative email"
 )
@@ -108,7 +109,7 @@ class _Weighted(Generic[_Item]):
         self.total = self.cumulative[-1]
 
     def pick(self, fraction: float) -> _Item:
-        return self.items[bisect(self.cumulative, fraction * self.total)]
+        return self.items[bisect(self.cumulative, fraction * self.total, hi=len(self.items) - 1)]
 
 
 def _weights(text: str) -> _Weighted[str]:
@@ -167,7 +168,7 @@ _KANJI_FIRST = _pairs("""
     大:ダイ 新:シン 明:メイ 三:サン 丸:マル 東:トウ 中:チュウ 正:ショウ 太:タイ 平:ヘイ 信:シン
     高:コウ 永:エイ 旭:アサヒ 富:トミ 泰:タイ 恒:コウ 清:セイ 昌:ショウ 勝:ショウ 盛:セイ
     金:キン 双:ソウ 千:セン 万:マン 五:ゴ 朝:アサ 共:キョウ 協:キョウ 西:セイ 南:ナン 京:キョウ
-    上:ジョウ 藤:トウ 松:ショウ 大和:ヤマト 日本:ニホン 光:ヒカリ""")
+    上:ジョウ 藤:トウ 松:ショウ 若:ワカ""")
 _KANJI_SECOND = _pairs("""
     栄:エイ 和:ワ 成:セイ 光:コウ 進:シン 興:コウ 洋:ヨウ 陽:ヨウ 伸:シン 友:ユウ 誠:セイ
     豊:ホウ 晃:コウ 邦:ホウ 陵:リョウ 峰:ホウ 雄:ユウ 英:エイ 秀:シュウ 幸:コウ 輝:キ 星:セイ
@@ -1127,8 +1128,10 @@ class _Factory:
             texts = _typo(texts, rng)
         if rand() < 0.12:
             texts = _swap_script(texts, entity)
-        inner = (" ", "　")[int(rand() * 2)] if len(texts) > 1 and rand() < 0.12 else ""
-        bare = inner.join(texts)
+        bare = "".join(texts)
+        if len(texts) > 1 and rand() < 0.12:
+            # A space before the business word (or between the halves of a coined name).
+            bare = "".join(texts[:-1]) + (" ", "　")[int(rand() * 2)] + texts[-1]
         writing, form_first, separator = entity.writing, entity.form_first, ""
         if form:
             if rand() < 0.45:
@@ -1181,7 +1184,7 @@ class _Factory:
         elif kana_roll < 0.65 and form:
             kana = form.kana + bare_kana if form_first else bare_kana + form.kana
         elif kana_roll < 0.7 and len(entity.parts) > 1:
-            kana = " ".join(reading for _, reading in entity.parts)
+            kana = bare_kana[: -len(entity.parts[-1][1])] + " " + entity.parts[-1][1]
         else:
             kana = bare_kana
 

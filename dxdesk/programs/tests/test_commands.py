@@ -5,21 +5,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-
-if not apps.is_installed("dxdesk.programs"):
-    pytest.skip("add 'dxdesk.programs' to INSTALLED_APPS", allow_module_level=True)
 
 from dxdesk.programs import actions
 from dxdesk.programs.definition import load_definition
-from dxdesk.programs.models import (
-    CountCap,
-    MoneyPool,
-    Program,
-    ProgramRevision,
-    Track,
-)
+from dxdesk.programs.models import CountCap, MoneyPool, Program, ProgramRevision, Track
 from dxdesk.testing import make_user
 
 PROGRAMMES = Path(__file__).resolve().parents[3] / "programmes"

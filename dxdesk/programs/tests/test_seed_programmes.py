@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dxdesk.programs.definition import Placeholder, ProgramDefinition, Track, load_definition
+from dxdesk.programs.definition import (
+    Placeholder,
+    ProgramDefinition,
+    TrackDefinition,
+    load_definition,
+)
 
 PROGRAMMES = Path(__file__).resolve().parents[3] / "programmes"
 SEED_FILES = {
@@ -24,7 +29,7 @@ def load(seed: str) -> ProgramDefinition:
     return load_definition(PROGRAMMES / SEED_FILES[seed])
 
 
-def targets(track: Track) -> set[tuple[str, object, str, str]]:
+def targets(track: TrackDefinition) -> set[tuple[str, object, str, str]]:
     return {(target.measure, target.value, target.per, target.bound) for target in track.targets}
 
 

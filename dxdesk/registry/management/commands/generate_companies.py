@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="same seed, same list")
         parser.add_argument("--out", type=Path, help="CSV or .xlsx file; standard output if absent")
         parser.add_argument(
-            "--encoding", default="utf-8-sig", help="CSV encoding: utf-8-sig (default), utf-8, cp932"
+            "--encoding",
+            default="utf-8-sig",
+            help="CSV encoding: utf-8-sig (default), utf-8, cp932",
         )
         parser.add_argument("--header", choices=["ja", "en"], default="ja")
         parser.add_argument(
@@ -38,7 +40,9 @@ class Command(BaseCommand):
             raise CommandError("--duplicates must be at least 0 and below 1")
 
         def rows() -> Any:
-            return iter_companies(count, seed=options["seed"], duplicate_share=options["duplicates"])
+            return iter_companies(
+                count, seed=options["seed"], duplicate_share=options["duplicates"]
+            )
 
         out: Path | None = options["out"]
         if out is None:
