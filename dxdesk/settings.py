@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "template_partials",
     "dxdesk.accounts",
     "dxdesk.registry",
+    "dxdesk.funds",
     "dxdesk.programs",
     "dxdesk.portal",
     "dxdesk.demo",

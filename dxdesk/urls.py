@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("dxdesk.accounts.urls")),
     path("staff/", staff_home, name="staff_home"),
     path("staff/companies/", include("dxdesk.registry.urls")),
+    path("staff/programmes/", include("dxdesk.programs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from dxdesk.funds.models import Fund, FundUnit
 from dxdesk.programs.locator import LineLocator
 from dxdesk.programs.models import (
     CountCap,
@@ -55,6 +57,13 @@ def load_program(definition: ProgramDefinition, *, by: User | None = None) -> Lo
             program = Program(code=definition.code, revision=1)
             status = "created"
         else:
+            # Hold every fund of the programme still while limits are compared and
+            # changed, so no claim slips in between.
+            list(
+                Fund.objects.select_for_update().filter(
+                    Q(money_pool__program=program) | Q(count_cap__track__program=program)
+                )
+            )
             errors = conflicts_with_records(program, definition)
             if errors:
                 raise ProgramConflict(definition.code, errors)
@@ -151,7 +160,34 @@ def _sync_pools(program: Program, definition: ProgramDefinition) -> dict[str, Mo
             new_pools.append(pool)
     MoneyPool.objects.bulk_create(new_pools)
     MoneyPool.objects.bulk_update(list(existing.values()), ["title", "kind", "limit_yen"])
-    return {**existing, **{pool.name: pool for pool in new_pools}}
+    pools = {**existing, **{pool.name: pool for pool in new_pools}}
+    for name, rules in definition.pools.items():
+        pool = pools[name]
+        _sync_fund(
+            pool,
+            name=f"{program.code}: {rules.title}",
+            unit=FundUnit.YEN,
+            limit=pool.limit_yen,
+            closes_when_spent=bool(rules.closes_when_spent),
+        )
+    return pools
+
+
+def _sync_fund(
+    owner: MoneyPool | CountCap, *, name: str, unit: str, limit: int | None, closes_when_spent: bool
+) -> None:
+    """Give a pool or cap its ledger counter row, carrying the file's limit."""
+    fund = owner.fund
+    if fund is None:
+        owner.fund = Fund.objects.create(
+            name=name, unit=unit, limit=limit, closes_when_spent=closes_when_spent
+        )
+        owner.save(update_fields=["fund"])
+        return
+    fund.name = name
+    fund.limit = limit
+    fund.closes_when_spent = closes_when_spent
+    fund.save(update_fields=["name", "limit", "closes_when_spent"])
 
 
 def _sync_tracks(
@@ -183,5 +219,14 @@ def _sync_tracks(
         (kept if cap.pk else new_caps).append(cap)
     CountCap.objects.bulk_create(new_caps)
     CountCap.objects.bulk_update(kept, ["counts", "limit"])
+    for cap in [*new_caps, *kept]:
+        track = cap.track
+        _sync_fund(
+            cap,
+            name=f"{program.code}: {track.title}",
+            unit=FundUnit.COUNT,
+            limit=cap.limit,
+            closes_when_spent=False,
+        )
     # Caps dropped from the file; conflicts_with_records has made sure none is committed.
     CountCap.objects.filter(pk__in=[cap.pk for cap in caps.values()]).delete()

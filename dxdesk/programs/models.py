@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from dxdesk.funds.models import Fund
 from dxdesk.programs import rules
 from dxdesk.programs.definition import parse_definition
 
@@ -28,6 +31,28 @@ class PoolKind(models.TextChoices):
 
 def definition_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def visible_to(self, user: Any) -> ProgramQuerySet:
+        """Programme rules and figures are open to the secretariat and the client."""
+        if user.is_authenticated and user.is_secretariat:
+            return self
+        return self.none()
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    """One pool or cap of a programme with its ledger counter row."""
+
+    kind: str  # "pool" or "cap"
+    title: str
+    track_names: tuple[str, ...]
+    fund: Fund
+
+    @property
+    def unit_is_yen(self) -> bool:
+        return self.kind == "pool"
 
 
 class Program(models.Model):
@@ -54,6 +79,8 @@ class Program(models.Model):
         related_name="+",
     )
 
+    objects = ProgramQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("事業")
         verbose_name_plural = _("事業")
@@ -61,6 +88,22 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def funds_with_figures(self) -> list[FundFigures]:
+        """Every pool and cap with its current figures, pools first (two queries)."""
+        figures = [
+            FundFigures("pool", pool.title, tuple(t.name for t in pool.tracks.all()), pool.fund)
+            for pool in self.pools.select_related("fund").prefetch_related("tracks")
+            if pool.fund is not None
+        ]
+        figures += [
+            FundFigures("cap", cap.track.title, (cap.track.name,), cap.fund)
+            for cap in CountCap.objects.filter(track__program=self)
+            .select_related("fund", "track")
+            .order_by("track__position")
+            if cap.fund is not None
+        ]
+        return figures
 
     @cached_property
     def definition(self) -> rules.ProgramDefinition:
@@ -103,6 +146,10 @@ class MoneyPool(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=PoolKind.choices)
     # Null while the definition still has a placeholder for it.
     limit_yen = models.BigIntegerField(_("上限額（円）"), null=True, blank=True)
+    # The ledger's counter row for this pool (limit and closing rule copied on load).
+    fund = models.OneToOneField(
+        "funds.Fund", on_delete=models.PROTECT, related_name="money_pool", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("予算枠")
@@ -120,8 +167,8 @@ class MoneyPool(models.Model):
         return self.title
 
     def committed_yen(self) -> int:
-        """Yen already reserved or paid from this pool; the funds ledger will answer this."""
-        return 0
+        """Yen reserved, committed or paid from this pool: what a new limit must cover."""
+        return self.fund.taken if self.fund else 0
 
 
 class Track(models.Model):
@@ -162,6 +209,9 @@ class CountCap(models.Model):
     counts = models.CharField(_("数える単位"), max_length=20)
     # Null while the definition still has a placeholder for it.
     limit = models.PositiveIntegerField(_("上限"), null=True, blank=True)
+    fund = models.OneToOneField(
+        "funds.Fund", on_delete=models.PROTECT, related_name="count_cap", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("件数上限")
@@ -171,5 +221,5 @@ class CountCap(models.Model):
         return f"{self.track}: {self.limit}"
 
     def committed(self) -> int:
-        """Cases already admitted against this cap; the funds ledger will answer this."""
-        return 0
+        """Places reserved, committed or used: what a new limit must cover."""
+        return self.fund.taken if self.fund else 0

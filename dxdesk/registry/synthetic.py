@@ -994,7 +994,7 @@ class _Factory:
         rand = rng.random
         sole = form is None
         district, bounds = ward.districts[int(rand() * len(ward.districts))]
-        numbers = tuple(low + int(rand() * (high - low + 1)) for low, high in bounds)
+        numbers = tuple([low + int(rand() * (high - low + 1)) for low, high in bounds])
         lot = (
             (1 + int(rand() * 30),)
             if rand() < 0.15

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dxdesk.accounts.actions import ensure_demo_users
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
+from dxdesk.programs.actions import load_program
+from dxdesk.programs.definition import load_definition
 from dxdesk.registry.actions import import_companies
 from dxdesk.registry.importing import read_table
 from dxdesk.registry.models import Company
@@ -28,8 +30,14 @@ class Command(BaseCommand):
             raise CommandError("load_demo only runs in demo mode (DXDESK_ENV=demo or development)")
         demo_dir = Path(settings.VAR_DIR) / "demo"
         demo_dir.mkdir(parents=True, exist_ok=True)
+        self._load_programmes()
         self._load_companies(demo_dir, options["companies"], options["seed"])
         self._print_logins(demo_dir)
+
+    def _load_programmes(self) -> None:
+        for path in sorted((Path(settings.BASE_DIR) / "programmes").glob("*.toml")):
+            outcome = load_program(load_definition(path))
+            self.stdout.write(f"事業定義: {outcome.program.code} ({outcome.status})")
 
     def _load_companies(self, demo_dir: Path, count: int, seed: int) -> None:
         if Company.objects.exists():

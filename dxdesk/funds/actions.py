@@ -1,0 +1,264 @@
+"""Every change to a fund: one short transaction holding the fund's counter row lock.
+
+On PostgreSQL `select_for_update()` locks the counter row, so concurrent claims on one
+fund queue on that row and each sees the figures the previous one left. On SQLite the
+IMMEDIATE transaction takes the database's write lock at BEGIN, which serialises them
+the same way. Nothing here reads figures outside that lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from dxdesk.funds.models import (
+    EntryKind,
+    Fund,
+    FundRequest,
+    LedgerEntry,
+    RequestState,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from dxdesk.accounts.models import User
+
+
+class FundError(Exception):
+    """A claim that cannot be made or changed; the message says why."""
+
+
+class IntakeClosed(FundError):
+    pass
+
+
+class LimitNotSet(FundError):
+    pass
+
+
+@dataclass(frozen=True)
+class Admission:
+    request: FundRequest
+    created: bool  # False when the subject had already claimed (a retry)
+
+    @property
+    def reserved(self) -> bool:
+        return self.request.state == RequestState.RESERVED
+
+    @property
+    def waiting(self) -> bool:
+        return self.request.state == RequestState.WAITING
+
+
+def _locked(fund_id: int) -> Fund:
+    return Fund.objects.select_for_update().get(pk=fund_id)
+
+
+def request_funds(
+    fund: Fund | int, *, subject: str, amount: int, by: User | None = None
+) -> Admission:
+    """Claim `amount` for `subject` in strict request order.
+
+    The claim is reserved when it fits and nobody waits ahead of it; otherwise it joins
+    the waiting list. Claiming again for the same subject returns the first claim.
+    """
+    if amount <= 0:
+        raise FundError(f"amount must be positive, not {amount}")
+    fund_id = fund if isinstance(fund, int) else fund.pk
+    with transaction.atomic():
+        locked = _locked(fund_id)
+        earlier = FundRequest.objects.filter(fund_id=fund_id, subject=subject).first()
+        if earlier is not None:
+            return Admission(earlier, created=False)
+        if locked.limit is None:
+            raise LimitNotSet(f"{locked.name}: the limit is not set yet")
+        if not locked.intake_open:
+            raise IntakeClosed(f"{locked.name}: intake closed when the fund was spent")
+        now = timezone.now()
+        admitted = locked.fits(amount)
+        request = FundRequest.objects.create(
+            fund_id=fund_id,
+            sequence=locked.next_sequence,
+            subject=subject,
+            amount=amount,
+            state=RequestState.RESERVED if admitted else RequestState.WAITING,
+            requested_at=now,
+            state_changed_at=now,
+        )
+        locked.next_sequence += 1
+        fields = ["next_sequence"]
+        if admitted:
+            _record(locked, request, EntryKind.RESERVE, now, by, reserved=amount)
+            fields.append("reserved")
+        else:
+            locked.waiting_count += 1
+            locked.waiting_amount += amount
+            fields += ["waiting_count", "waiting_amount"]
+        if locked.closes_when_spent and (not admitted or locked.remaining == 0):
+            locked.intake_closed_at = now
+            fields.append("intake_closed_at")
+        locked.save(update_fields=fields)
+    return Admission(request, created=True)
+
+
+def commit_request(
+    request: FundRequest, *, amount: int | None = None, by: User | None = None, note: str = ""
+) -> FundRequest:
+    """A decision: the reservation becomes committed, possibly for less (the rest is freed)."""
+    with transaction.atomic():
+        locked = _locked(request.fund_id)
+        current = _reload(request, RequestState.RESERVED)
+        amount = current.amount if amount is None else amount
+        if not 0 < amount <= current.amount:
+            raise FundError(f"commit {amount} must be between 1 and the reserved {current.amount}")
+        now = timezone.now()
+        _record(
+            locked,
+            current,
+            EntryKind.COMMIT,
+            now,
+            by,
+            reserved=-amount,
+            committed=amount,
+            note=note,
+        )
+        freed = current.amount - amount
+        if freed:
+            _record(
+                locked, current, EntryKind.RELEASE, now, by, reserved=-freed, note="確定額との差額"
+            )
+        current.amount = amount
+        _move(current, RequestState.COMMITTED, now, extra=["amount"])
+        _promote(locked, now, by)
+        locked.save(update_fields=["reserved", "committed", "waiting_count", "waiting_amount"])
+    return current
+
+
+def release_request(request: FundRequest, *, by: User | None = None, note: str = "") -> FundRequest:
+    """Rejected, withdrawn or cancelled: free what the request held and promote the next."""
+    with transaction.atomic():
+        locked = _locked(request.fund_id)
+        current = FundRequest.objects.select_for_update().get(pk=request.pk)
+        now = timezone.now()
+        if current.state == RequestState.WAITING:
+            locked.waiting_count -= 1
+            locked.waiting_amount -= current.amount
+            _move(current, RequestState.WITHDRAWN, now)
+        elif current.state == RequestState.RESERVED:
+            _record(
+                locked, current, EntryKind.RELEASE, now, by, reserved=-current.amount, note=note
+            )
+            _move(current, RequestState.RELEASED, now)
+        elif current.state == RequestState.COMMITTED:
+            _record(
+                locked, current, EntryKind.RELEASE, now, by, committed=-current.amount, note=note
+            )
+            _move(current, RequestState.RELEASED, now)
+        else:
+            raise FundError(f"a {current.get_state_display()} request cannot be released")
+        _promote(locked, now, by)
+        locked.save(update_fields=["reserved", "committed", "waiting_count", "waiting_amount"])
+    return current
+
+
+def pay_request(
+    request: FundRequest, *, amount: int | None = None, by: User | None = None, note: str = ""
+) -> FundRequest:
+    """Payment of a committed amount (or less: 額の確定 may lower it; the rest is freed)."""
+    with transaction.atomic():
+        locked = _locked(request.fund_id)
+        current = _reload(request, RequestState.COMMITTED)
+        amount = current.amount if amount is None else amount
+        if not 0 < amount <= current.amount:
+            raise FundError(
+                f"payment {amount} must be between 1 and the committed {current.amount}"
+            )
+        now = timezone.now()
+        _record(locked, current, EntryKind.PAY, now, by, committed=-amount, paid=amount, note=note)
+        freed = current.amount - amount
+        if freed:
+            _record(
+                locked, current, EntryKind.RELEASE, now, by, committed=-freed, note="支払額との差額"
+            )
+        current.amount = amount
+        _move(current, RequestState.PAID, now, extra=["amount"])
+        _promote(locked, now, by)
+        locked.save(
+            update_fields=["committed", "paid", "reserved", "waiting_count", "waiting_amount"]
+        )
+    return current
+
+
+def _reload(request: FundRequest, expected: str) -> FundRequest:
+    current = FundRequest.objects.select_for_update().get(pk=request.pk)
+    if current.state != expected:
+        raise FundError(
+            f"request #{current.sequence} is {current.get_state_display()}, "
+            f"not {RequestState(expected).label}"
+        )
+    return current
+
+
+def _move(request: FundRequest, state: str, now: datetime, extra: list[str] | None = None) -> None:
+    request.state = state
+    request.state_changed_at = now
+    request.save(update_fields=["state", "state_changed_at", *(extra or [])])
+
+
+def _promote(fund: Fund, now: datetime, by: User | None) -> None:
+    """Reserve waiting requests in their order for as long as the head of the line fits."""
+    if not fund.waiting_count or fund.limit is None:
+        return
+    promoted: list[FundRequest] = []
+    for waiting in FundRequest.objects.filter(fund=fund, state=RequestState.WAITING).order_by(
+        "sequence"
+    ):
+        if fund.taken + waiting.amount > fund.limit:
+            break
+        _record(
+            fund,
+            waiting,
+            EntryKind.RESERVE,
+            now,
+            by,
+            reserved=waiting.amount,
+            note="待ちから繰上げ",
+        )
+        fund.waiting_count -= 1
+        fund.waiting_amount -= waiting.amount
+        waiting.state = RequestState.RESERVED
+        waiting.state_changed_at = now
+        promoted.append(waiting)
+    FundRequest.objects.bulk_update(promoted, ["state", "state_changed_at"])
+
+
+def _record(
+    fund: Fund,
+    request: FundRequest,
+    kind: str,
+    now: datetime,
+    by: User | None,
+    *,
+    reserved: int = 0,
+    committed: int = 0,
+    paid: int = 0,
+    note: str = "",
+) -> None:
+    LedgerEntry.objects.create(
+        fund=fund,
+        request=request,
+        kind=kind,
+        reserved_delta=reserved,
+        committed_delta=committed,
+        paid_delta=paid,
+        note=note,
+        created_at=now,
+        created_by=by,
+    )
+    fund.reserved += reserved
+    fund.committed += committed
+    fund.paid += paid
