@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dxdesk.funds.models import Fund, FundUnit
@@ -59,11 +58,11 @@ def load_program(definition: ProgramDefinition, *, by: User | None = None) -> Lo
         else:
             # Hold every fund of the programme still while limits are compared and
             # changed, so no claim slips in between.
-            list(
-                Fund.objects.select_for_update().filter(
-                    Q(money_pool__program=program) | Q(count_cap__track__program=program)
-                )
-            )
+            fund_ids = [
+                *MoneyPool.objects.filter(program=program).values_list("fund_id", flat=True),
+                *CountCap.objects.filter(track__program=program).values_list("fund_id", flat=True),
+            ]
+            list(Fund.objects.select_for_update().filter(pk__in=fund_ids).order_by("pk"))
             errors = conflicts_with_records(program, definition)
             if errors:
                 raise ProgramConflict(definition.code, errors)

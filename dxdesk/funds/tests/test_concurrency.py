@@ -149,3 +149,27 @@ def test_the_same_checks_catch_a_naive_read_then_write_admission() -> None:
     errors = run_workers(fund.pk, naive_request)
     found = violations(fund.pk) + [str(error) for error in errors]
     assert found, "the naive admission should have broken at least one rule"
+
+
+def test_simultaneous_retries_for_one_subject_make_one_claim() -> None:
+    fund = Fund.objects.create(name="pool", unit="yen", limit=LIMIT)
+    start = threading.Barrier(WORKERS)
+    results: list[int] = []
+
+    def retry() -> None:
+        start.wait()
+        try:
+            results.append(
+                request_funds(fund.pk, subject="application:1", amount=AMOUNT).request.pk
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == WORKERS and len(set(results)) == 1
+    fund.refresh_from_db()
+    assert (fund.reserved, fund.next_sequence) == (AMOUNT, 2)

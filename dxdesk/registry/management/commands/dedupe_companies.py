@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import csv
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from dxdesk.registry.importing import UnreadableFile, read_table
+from dxdesk.registry.matching import (
+    Clusters,
+    CompanyRecords,
+    cluster,
+    find_duplicates,
+    records_from_registry,
+    records_from_table,
+)
+from dxdesk.registry.models import Company
+
+CLUSTER_HEADER = ("ref", "cluster", "score", "reason")
+PAIR_HEADER = ("company_id", "name", "other_company_id", "other_name", "score", "reason")
+
+
+class Command(BaseCommand):
+    help = (
+        "名寄せ: find the rows of a call list that are the same company (before it is "
+        "imported), or propose pairs of stored companies to review. Writes nothing to the "
+        "database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
+            "--input", type=Path, help="a call list in any import format (CSV, .xlsx, NTA bulk)"
+        )
+        source.add_argument(
+            "--registry", action="store_true", help="compare the companies already stored"
+        )
+        parser.add_argument("--out", type=Path, help="CSV to write; standard output if absent")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out: Path | None = options["out"]
+        if options["registry"]:
+            records = records_from_registry(Company.objects.all())
+            matches = find_duplicates(records)
+            with _output(out, self.stderr) as handle:
+                writer = csv.writer(handle)
+                writer.writerow(PAIR_HEADER)
+                for first, second, score, reason in matches:
+                    writer.writerow(
+                        (
+                            records.identifiers[first],
+                            records.labels[first],
+                            records.identifiers[second],
+                            records.labels[second],
+                            f"{score:.2f}",
+                            reason,
+                        )
+                    )
+            self.stderr.write(f"名寄せ: 登録済み {len(records):,} 社、確認候補 {len(matches):,} 組")
+            return
+
+        path: Path = options["input"]
+        try:
+            table = read_table(path)
+        except UnreadableFile as error:
+            self.stderr.write(str(error))
+            sys.exit(2)
+        records = records_from_table(table)
+        clusters = cluster(records, find_duplicates(records))
+        with _output(out, self.stderr) as handle:
+            _write_rows(records, clusters, handle)
+        repeated = sum(len(rows) for rows in clusters.groups())
+        companies = len(set(clusters.cluster_of))
+        self.stderr.write(
+            f"名寄せ: {path.name} {len(records):,} 行 → {companies:,} 社"
+            f"（重複のある行 {repeated:,}）"
+        )
+
+
+@contextmanager
+def _output(out: Path | None, errors: Any) -> Any:
+    if out is None:
+        yield sys.stdout
+        return
+    try:
+        # With a BOM, so that Excel on Japanese Windows opens it as UTF-8.
+        handle = out.open("w", encoding="utf-8-sig", newline="")
+    except OSError as error:
+        errors.write(f"{out}: 書き込めません（{error.strerror}）")
+        sys.exit(2)
+    with handle:
+        yield handle
+
+
+def write_clusters(records: CompanyRecords, clusters: Clusters, out: Path) -> None:
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        _write_rows(records, clusters, handle)
+
+
+def _write_rows(records: CompanyRecords, clusters: Clusters, handle: TextIO) -> None:
+    """One line per input row: its ref, its cluster and why it joined it."""
+    writer = csv.writer(handle)
+    writer.writerow(CLUSTER_HEADER)
+    identifiers = records.identifiers
+    for index, number in enumerate(clusters.cluster_of):
+        score = clusters.scores[index]
+        partner = clusters.partners[index]
+        if score is None or partner is None:
+            writer.writerow((identifiers[index], number, "", records.notes.get(index, "")))
+        else:
+            reason = f"{clusters.reasons[index]}（{identifiers[partner]}）"
+            writer.writerow((identifiers[index], number, f"{score:.2f}", reason))

@@ -1,0 +1,507 @@
+"""名寄せ: which rows of a call list, or which stored companies, are the same company.
+
+The rules are a careful clerk's, with nothing for the user to tune:
+
+1. Two valid 法人番号 decide alone: equal is the same company, different is not, whatever
+   the names say. A number whose check digit fails was never trusted and decides nothing.
+2. Otherwise the names must agree — compared without the legal form and folded for width,
+   script and punctuation (`keys.name_key`), or through their readings (`keys.kana_key`) —
+   and the place must back them up: the same phone number or the same street address
+   (building left out). The less the place agrees, the closer the names must be.
+3. The same name in another ward is another company, and so is the same name with both a
+   different address and a different phone number.
+
+Records are held column by column, as lists of keys, because a list of 500,000 rows has to
+be read and compared in well under a minute of Python. Pairs are compared only when they
+share a blocking key (法人番号, phone, name, street address), so there are few of them.
+Clusters are joined from the strongest match down and never join two different valid
+法人番号, however the links chain.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, NamedTuple
+
+from rapidfuzz.distance import Indel
+
+from dxdesk.registry import keys
+from dxdesk.registry.corporate_number import (
+    is_valid_corporate_number,
+    normalise_corporate_number,
+)
+from dxdesk.registry.importing import Table, iter_company_rows
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from dxdesk.registry.models import Company
+
+
+@dataclass
+class CompanyRecords:
+    """The keys of many companies, one list per key, in input order."""
+
+    identifiers: list[str] = field(default_factory=list)  # 管理番号, row number or company id
+    labels: list[str] = field(default_factory=list)  # the name as written, for people
+    corporate_numbers: list[str] = field(default_factory=list)  # valid ones only, else ""
+    name_keys: list[str] = field(default_factory=list)
+    phone_keys: list[str] = field(default_factory=list)
+    streets: list[str] = field(default_factory=list)  # see street_key
+    wards: list[str] = field(default_factory=list)
+    # kana_key of the フリガナ (or of the name when there is none). Worked out only for the
+    # rows that meet a candidate, since few do and kana_key is the slowest key.
+    readings: list[str | None] = field(default_factory=list)
+    reading_sources: list[str] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)  # why a row could not be compared
+
+    def __len__(self) -> int:
+        return len(self.identifiers)
+
+    def reading(self, index: int) -> str:
+        """The row's reading in hiragana, or "" if its key is not all kana (a kanji name)."""
+        reading = self.readings[index]
+        if reading is None:
+            reading = keys.kana_key(self.reading_sources[index])
+            reading = reading if _ALL_KANA.fullmatch(reading) else ""
+            self.readings[index] = reading
+        return reading
+
+
+_ALL_KANA = re.compile(r"[ぁ-ゖー]+")
+
+
+class Match(NamedTuple):
+    first: int  # positions in CompanyRecords
+    second: int
+    score: float
+    reason: str
+
+
+@dataclass
+class Clusters:
+    """Cluster numbers from 1 in order of first row; a row alone has a cluster of its own."""
+
+    cluster_of: list[int]
+    scores: list[float | None]  # the best match that put the row in its cluster
+    reasons: list[str]
+    partners: list[int | None]  # the row of that match
+
+    def groups(self) -> Iterator[list[int]]:
+        """The rows of every cluster with more than one row."""
+        members: dict[int, list[int]] = {}
+        for index, number in enumerate(self.cluster_of):
+            members.setdefault(number, []).append(index)
+        return (rows for rows in members.values() if len(rows) > 1)
+
+
+# --- Keys --------------------------------------------------------------------------------
+
+# The first group of street numbers that is not a 条 or 線 and, unlike
+# keys.address_without_building, not the 丁目 of a Sapporo "本通3丁目南5-2" either.
+_STREET_NUMBER = re.compile(r"\d+(?:-\d+)*(?![\d条線]|[東西南北]\d)")
+_PREFECTURE = re.compile("^(?:" + "|".join(keys.PREFECTURES) + ")")
+
+
+def street_key(address_key: str) -> str:
+    """An address key without the prefecture (lists often leave it out) or the building."""
+    text = _PREFECTURE.sub("", address_key)
+    match = _STREET_NUMBER.search(text)
+    return text if match is None else text[: match.end()]
+
+
+_PHONE_LABEL = re.compile(r"^\s*(?:tel|phone|電話(?:番号)?)\s*[:.]?\s*", re.IGNORECASE)
+_PHONE_EXTENSION = re.compile(r"(?:内線|\(内\)).*$")
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+
+
+def phone_digits(phone: str) -> str:
+    """keys.phone_key without its cost for the usual case: the digits of a Japanese number.
+
+    Numbers written with only digits, spaces, dashes, brackets and dots (or +81) give their
+    ten or eleven digits, which is what phone_key gives for every valid one; anything else
+    goes to phone_key itself.
+    """
+    if not phone:
+        return ""
+    text = _PHONE_EXTENSION.sub("", _PHONE_LABEL.sub("", unicodedata.normalize("NFKC", phone)))
+    international = text.startswith("+81")
+    digits = _PHONE_PUNCTUATION.sub("", text[3:] if international else text)
+    if international:
+        digits = "0" + digits
+    if digits.isascii() and digits.isdigit():
+        if len(digits) in (10, 11) and digits[0] == "0" and digits[1] != "0":
+            return digits
+    return keys.phone_key(phone)
+
+
+def _place_keys(
+    rows: list[tuple[str, str, str]],
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(name, address, phone) → name keys, streets, wards and phone keys, column by column."""
+    name_keys, streets, wards, phones = [], [], [], []
+    name_key, address_key, ward_of = keys.name_key, keys.address_key, keys.ward_of
+    for name, address, phone in rows:
+        name_keys.append(name_key(name) if name else "")
+        if address:
+            streets.append(street_key(address_key(address)))
+            wards.append(ward_of(address))
+        else:
+            streets.append("")
+            wards.append("")
+        phones.append(phone_digits(phone))
+    return name_keys, streets, wards, phones
+
+
+_PARALLEL_FROM = 20_000  # rows; below this, starting worker processes costs more than it saves
+_CHUNK = 10_000
+
+
+def _worker_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _all_place_keys(
+    rows: list[tuple[str, str, str]],
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    workers = _worker_count()
+    if len(rows) < _PARALLEL_FROM or workers < 2:
+        return _place_keys(rows)
+    chunks = [rows[start : start + _CHUNK] for start in range(0, len(rows), _CHUNK)]
+    name_keys: list[str] = []
+    streets: list[str] = []
+    wards: list[str] = []
+    phones: list[str] = []
+    # fork, not spawn: the workers need only the key functions, already imported here.
+    with get_context("fork").Pool(workers) as pool:
+        for part in pool.imap(_place_keys, chunks):
+            name_keys += part[0]
+            streets += part[1]
+            wards += part[2]
+            phones += part[3]
+    return name_keys, streets, wards, phones
+
+
+# --- Reading records ---------------------------------------------------------------------
+
+
+def records_from_table(table: Table) -> CompanyRecords:
+    """Every row of a call list read by importing.read_table, in order, ready to compare.
+
+    Rows are compared whatever import would say about their other columns (a bad e-mail
+    address does not make two rows different companies). Rows without a name are kept, so
+    the output has one line per input row, but they match only on a valid 法人番号.
+    """
+    records = CompanyRecords()
+    if table.format == "nta-bulk":
+        rows = _nta_rows(table, records)
+    else:
+        rows = _list_rows(table, records)
+    name_keys, streets, wards, phones = _all_place_keys(rows)
+    records.name_keys = name_keys
+    records.streets = streets
+    records.wards = wards
+    records.phone_keys = phones
+    records.readings = [None] * len(records.identifiers)
+    return records
+
+
+def _list_rows(table: Table, records: CompanyRecords) -> list[tuple[str, str, str]]:
+    columns = table.columns
+    ref_at, number_at, name_at, kana_at, address_at, phone_at = (
+        columns.get(name, -1)
+        for name in ("ref", "corporate_number", "name", "kana", "address", "phone")
+    )
+    width = 1 + max(ref_at, number_at, name_at, kana_at, address_at, phone_at)
+    normalize = unicodedata.normalize
+    place_rows: list[tuple[str, str, str]] = []
+    for row_number, cells in table.rows:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        ref = normalize("NFKC", cells[ref_at]).strip() if ref_at >= 0 else ""
+        number = normalise_corporate_number(cells[number_at]) if number_at >= 0 else ""
+        name = cells[name_at].strip()
+        kana = cells[kana_at].strip() if kana_at >= 0 else ""
+        address = cells[address_at].strip() if address_at >= 0 else ""
+        phone = cells[phone_at].strip() if phone_at >= 0 else ""
+        if not name:
+            records.notes[len(records.identifiers)] = "名称が空のため名称では照合していません"
+        records.identifiers.append(ref or str(row_number))
+        records.labels.append(name)
+        records.corporate_numbers.append(
+            number if number and is_valid_corporate_number(number) else ""
+        )
+        records.reading_sources.append(kana or name)
+        place_rows.append((name, address, phone))
+    return place_rows
+
+
+def _nta_rows(table: Table, records: CompanyRecords) -> list[tuple[str, str, str]]:
+    place_rows: list[tuple[str, str, str]] = []
+    for (row_number, _cells), row in zip(table.rows, iter_company_rows(table), strict=True):
+        if isinstance(row, list):
+            records.notes[len(records.identifiers)] = "; ".join(
+                problem.reason for problem in row
+            )
+            records.identifiers.append(str(row_number))
+            records.labels.append("")
+            records.corporate_numbers.append("")
+            records.reading_sources.append("")
+            place_rows.append(("", "", ""))
+            continue
+        records.identifiers.append(row.ref or str(row_number))
+        records.labels.append(row.name)
+        records.corporate_numbers.append(row.corporate_number)
+        records.reading_sources.append(row.name_kana or row.name)
+        place_rows.append((row.name, row.address, row.phone))
+    return place_rows
+
+
+REGISTRY_COLUMNS = (
+    "id",
+    "name",
+    "corporate_number",
+    "name_key",
+    "kana_key",
+    "phone_key",
+    "address_key",
+    "ward",
+)
+
+
+def records_from_registry(companies: QuerySet[Company], chunk_size: int = 5_000) -> CompanyRecords:
+    """Stored companies with the keys saved alongside them (nothing is worked out again)."""
+    records = CompanyRecords()
+    rows = companies.order_by("id").values_list(*REGISTRY_COLUMNS)
+    for company_id, name, number, name_key, kana_key, phone_key, address_key, ward in (
+        rows.iterator(chunk_size=chunk_size)
+    ):
+        records.identifiers.append(str(company_id))
+        records.labels.append(name)
+        records.corporate_numbers.append(number if is_valid_corporate_number(number) else "")
+        records.name_keys.append(name_key)
+        records.phone_keys.append(phone_key)
+        records.streets.append(street_key(address_key))
+        records.wards.append(ward)
+        records.readings.append(kana_key if _ALL_KANA.fullmatch(kana_key) else "")
+        records.reading_sources.append("")
+    return records
+
+
+# --- Candidate pairs -----------------------------------------------------------------------
+
+# A phone number on more rows than this is a switchboard, an accountant's office or a call
+# centre: it says nothing about which company a row is, so it neither proposes pairs nor
+# counts as agreement.
+SHARED_PHONE = 8
+# Blocks larger than this are split by ward (names) or by the first letter of the name
+# (addresses: a large building); what is still too large proposes nothing.
+LARGEST_BLOCK = 60
+
+
+def _blocks(records: CompanyRecords) -> Iterator[list[int]]:
+    names = records.name_keys
+    # A street key without a number ("札幌市中央区") is no address at all.
+    streets = [street if street[-1:].isdigit() else "" for street in records.streets]
+    yield from _shared(records.corporate_numbers).values()
+    yield from (rows for rows in _shared(records.phone_keys).values() if len(rows) <= SHARED_PHONE)
+    yield from _split(_shared(names).values(), records.wards.__getitem__)
+    yield from _split(_shared(streets).values(), lambda index: names[index][:1])
+
+
+def _shared(column: list[str]) -> dict[str, list[int]]:
+    """The rows of every non-empty value found in more than one row."""
+    # Counter counts in C; only the few repeated values are then looked for row by row.
+    repeated = {value for value, count in Counter(column).items() if count > 1 and value}
+    rows: dict[str, list[int]] = {}
+    for index, value in enumerate(column):
+        if value in repeated:
+            rows.setdefault(value, []).append(index)
+    return rows
+
+
+def _split(blocks: Iterable[list[int]], secondary: Callable[[int], str]) -> Iterator[list[int]]:
+    for rows in blocks:
+        if len(rows) <= LARGEST_BLOCK:
+            yield rows
+            continue
+        parts: dict[str, list[int]] = {}
+        for index in rows:
+            parts.setdefault(secondary(index), []).append(index)
+        yield from (part for part in parts.values() if 1 < len(part) <= LARGEST_BLOCK)
+
+
+def candidate_pairs(records: CompanyRecords) -> set[int]:
+    """Pairs of rows sharing a blocking key, each encoded as first × len + second."""
+    size = len(records)
+    pairs: set[int] = set()
+    add = pairs.add
+    for rows in _blocks(records):
+        for position, first in enumerate(rows):
+            base = first * size
+            for second in rows[position + 1 :]:
+                add(base + second)
+    return pairs
+
+
+# --- Deciding ----------------------------------------------------------------------------
+
+# How alike the names must be, by how far the place agrees: both phone and street, one of
+# them with the other unknown, or one of them while the other differs (a move, a new line).
+SIMILAR_WITH_BOTH = 0.6
+SIMILAR_WITH_ONE = 0.75
+SIMILAR_DESPITE_ONE_DIFFERENCE = 0.85
+# A name spelled in kana where the other has kanji (しろいし建設, 白石建設) whose reading
+# confirms it counts as this alike; unconfirmed, only with both phone and street the same.
+SPELLED_IN_KANA = 0.9
+
+
+def find_duplicates(records: CompanyRecords) -> list[Match]:
+    """Every pair of rows that a careful clerk would call the same company, best first."""
+    phone_counts = Counter(records.phone_keys)
+    matches = []
+    size = len(records)
+    for pair in candidate_pairs(records):
+        match = compare(records, *divmod(pair, size), phone_counts)
+        if match is not None:
+            matches.append(match)
+    matches.sort(key=lambda match: (-match.score, match.first, match.second))
+    return matches
+
+
+def compare(
+    records: CompanyRecords, first: int, second: int, phone_counts: Counter[str]
+) -> Match | None:
+    """The match between two rows, or None when they are (or may be) different companies."""
+    number, other_number = records.corporate_numbers[first], records.corporate_numbers[second]
+    if number and other_number:
+        return Match(first, second, 1.0, "法人番号が一致") if number == other_number else None
+    name, other_name = records.name_keys[first], records.name_keys[second]
+    ward, other_ward = records.wards[first], records.wards[second]
+    if not name or not other_name or (ward and other_ward and ward != other_ward):
+        return None
+    phone, other_phone = records.phone_keys[first], records.phone_keys[second]
+    same_phone = bool(phone) and phone == other_phone and phone_counts[phone] <= SHARED_PHONE
+    different_phone = bool(phone) and bool(other_phone) and phone != other_phone
+    street, other_street = records.streets[first], records.streets[second]
+    same_street = bool(street) and street == other_street
+    different_street = bool(street) and bool(other_street) and street != other_street
+    if not (same_phone or same_street) or (different_phone and different_street):
+        return None
+    if same_phone and same_street:
+        needed = SIMILAR_WITH_BOTH
+    elif different_phone or different_street:
+        needed = SIMILAR_DESPITE_ONE_DIFFERENCE
+    else:
+        needed = SIMILAR_WITH_ONE
+
+    if name == other_name:
+        alike, how = 1.0, "名称"
+    else:
+        alike, how = Indel.normalized_similarity(name, other_name), "名称"
+        reading, other_reading = records.reading(first), records.reading(second)
+        if reading and other_reading:
+            reading_alike = Indel.normalized_similarity(reading, other_reading)
+            if reading_alike > alike:
+                alike, how = reading_alike, "フリガナ"
+        if alike < needed:
+            confirmed = _spelled_in_kana(records, first, second)
+            if confirmed or (confirmed is False and same_phone and same_street):
+                alike = SPELLED_IN_KANA if confirmed else needed
+                how = "名称のかな書き（読みで確認）" if confirmed else "名称のかな書き"
+    if alike < needed:
+        return None
+    score = round(0.6 * alike + 0.2 * same_phone + 0.2 * same_street, 2)
+    return Match(first, second, score, _reason(how, alike, same_phone, same_street))
+
+
+def _spelled_in_kana(records: CompanyRecords, first: int, second: int) -> bool | None:
+    """Whether the names differ only by a part in kana on one side and not on the other.
+
+    True when the other side's reading confirms the kana (白石建設 read しろいしけんせつ and
+    しろいし建設), False when there is no reading to ask, None when it is not that case.
+    """
+    name, other_name = records.name_keys[first], records.name_keys[second]
+    shortest = min(len(name), len(other_name))
+    start = 0
+    while start < shortest and name[start] == other_name[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and name[-1 - end] == other_name[-1 - end]:
+        end += 1
+    part, other_part = name[start : len(name) - end], other_name[start : len(other_name) - end]
+    if not part or not other_part:
+        return None
+    if _ALL_KANA.fullmatch(part) and not _ANY_KANA.search(other_part):
+        kana, written_in = part, second
+    elif _ALL_KANA.fullmatch(other_part) and not _ANY_KANA.search(part):
+        kana, written_in = other_part, first
+    else:
+        return None
+    reading = records.reading(written_in)
+    if not reading:
+        return False
+    kana = keys.kana_key(kana)
+    if start == 0:
+        return reading.startswith(kana)
+    if end == 0:
+        return reading.endswith(kana)
+    return kana in reading
+
+
+_ANY_KANA = re.compile(r"[ぁ-ゖ]")
+
+
+def _reason(how: str, alike: float, same_phone: bool, same_street: bool) -> str:
+    agreeing = [label for label, same in (("電話番号", same_phone), ("住所", same_street)) if same]
+    if how in ("名称", "フリガナ") and alike >= 1.0:
+        return "・".join([how, *agreeing]) + "が一致"
+    if how in ("名称", "フリガナ"):
+        how = f"{how}が類似（{alike:.2f}）"
+    return f"{how}・" + "・".join(agreeing) + "が一致"
+
+
+def cluster(records: CompanyRecords, matches: list[Match] | None = None) -> Clusters:
+    """Join matched rows into companies, strongest match first.
+
+    A match that would put two different valid 法人番号 in one cluster is left out: chains
+    of looser matches must not overrule the registry number.
+    """
+    if matches is None:
+        matches = find_duplicates(records)
+    size = len(records)
+    parent = list(range(size))
+    number_of = list(records.corporate_numbers)  # per cluster root: its valid number, if any
+    scores: list[float | None] = [None] * size
+    reasons = [""] * size
+    partners: list[int | None] = [None] * size
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for first, second, score, reason in matches:
+        first_root, second_root = root(first), root(second)
+        if first_root != second_root:
+            first_number, second_number = number_of[first_root], number_of[second_root]
+            if first_number and second_number and first_number != second_number:
+                continue
+            parent[second_root] = first_root
+            number_of[first_root] = first_number or second_number
+        for row, other in ((first, second), (second, first)):
+            if scores[row] is None:
+                scores[row], reasons[row], partners[row] = score, reason, other
+    numbering: dict[int, int] = {}
+    cluster_of = [numbering.setdefault(root(index), len(numbering) + 1) for index in range(size)]
+    return Clusters(cluster_of, scores, reasons, partners)
