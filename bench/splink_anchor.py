@@ -90,7 +90,9 @@ def link(keys_csv: Path) -> tuple[duckdb.DuckDBPyConnection, Linker]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, required=True, help="a bench/dedupe.py --write-data DIR")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="a bench/dedupe.py --write-data DIR"
+    )
     options = parser.parse_args()
     truth = read_pairs(options.data / "truth.csv", "entity_id")
 

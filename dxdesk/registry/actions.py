@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from dxdesk.lib.bulk import insert_many
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
 from dxdesk.registry.models import DERIVED_FIELDS, Company, ImportJob, ImportStatus
 
@@ -157,7 +158,7 @@ def _write_chunk(
         summary.updated += len(to_update)
         if dry_run:
             return
-        Company.objects.bulk_create(to_create, batch_size=500)
+        insert_many(Company, to_create)
         if to_update:
             Company.objects.bulk_update(to_update, [*IMPORTED_FIELDS, *DERIVED], batch_size=500)
         if job is not None:

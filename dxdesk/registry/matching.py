@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, NamedTuple
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from dxdesk.registry import keys
 from dxdesk.registry.corporate_number import (
@@ -249,9 +249,7 @@ def _nta_rows(table: Table, records: CompanyRecords) -> list[tuple[str, str, str
     place_rows: list[tuple[str, str, str]] = []
     for (row_number, _cells), row in zip(table.rows, iter_company_rows(table), strict=True):
         if isinstance(row, list):
-            records.notes[len(records.identifiers)] = "; ".join(
-                problem.reason for problem in row
-            )
+            records.notes[len(records.identifiers)] = "; ".join(problem.reason for problem in row)
             records.identifiers.append(str(row_number))
             records.labels.append("")
             records.corporate_numbers.append("")
@@ -282,8 +280,8 @@ def records_from_registry(companies: QuerySet[Company], chunk_size: int = 5_000)
     """Stored companies with the keys saved alongside them (nothing is worked out again)."""
     records = CompanyRecords()
     rows = companies.order_by("id").values_list(*REGISTRY_COLUMNS)
-    for company_id, name, number, name_key, kana_key, phone_key, address_key, ward in (
-        rows.iterator(chunk_size=chunk_size)
+    for company_id, name, number, name_key, kana_key, phone_key, address_key, ward in rows.iterator(
+        chunk_size=chunk_size
     ):
         records.identifiers.append(str(company_id))
         records.labels.append(name)
@@ -355,14 +353,19 @@ def candidate_pairs(records: CompanyRecords) -> set[int]:
 
 # --- Deciding ----------------------------------------------------------------------------
 
-# How alike the names must be, by how far the place agrees: both phone and street, one of
-# them with the other unknown, or one of them while the other differs (a move, a new line).
+# How alike different names must be (Indel similarity of the name keys) when the phone and
+# the street both agree, or one agrees and the other is unknown; in the second case at most
+# MOST_EDITS characters may differ, since names of one trade in one building share long
+# endings (…共同警備保障) and a ratio alone lets neighbours through. A phone or street that
+# differs leaves room for no difference in the name at all.
 SIMILAR_WITH_BOTH = 0.6
 SIMILAR_WITH_ONE = 0.75
-SIMILAR_DESPITE_ONE_DIFFERENCE = 0.85
-# A name spelled in kana where the other has kanji (しろいし建設, 白石建設) whose reading
-# confirms it counts as this alike; unconfirmed, only with both phone and street the same.
-SPELLED_IN_KANA = 0.9
+MOST_EDITS = 2
+# How alike two names count when their readings are equal (the kanji differ: 斉藤/斎藤), or
+# when one spells in kana what the other writes in kanji and the reading confirms it
+# (しろいし建設, 白石建設 read しろいしけんせつ). Unconfirmed, kana spelling needs both the
+# phone and the street.
+ALIKE_BY_READING = 0.9
 
 
 def find_duplicates(records: CompanyRecords) -> list[Match]:
@@ -393,35 +396,59 @@ def compare(
     same_phone = bool(phone) and phone == other_phone and phone_counts[phone] <= SHARED_PHONE
     different_phone = bool(phone) and bool(other_phone) and phone != other_phone
     street, other_street = records.streets[first], records.streets[second]
-    same_street = bool(street) and street == other_street
-    different_street = bool(street) and bool(other_street) and street != other_street
+    same_street = bool(street) and _same_street(street, other_street)
+    different_street = bool(street) and bool(other_street) and not same_street
     if not (same_phone or same_street) or (different_phone and different_street):
         return None
-    if same_phone and same_street:
-        needed = SIMILAR_WITH_BOTH
-    elif different_phone or different_street:
-        needed = SIMILAR_DESPITE_ONE_DIFFERENCE
-    else:
-        needed = SIMILAR_WITH_ONE
-
     if name == other_name:
         alike, how = 1.0, "名称"
-    else:
-        alike, how = Indel.normalized_similarity(name, other_name), "名称"
-        reading, other_reading = records.reading(first), records.reading(second)
-        if reading and other_reading:
-            reading_alike = Indel.normalized_similarity(reading, other_reading)
-            if reading_alike > alike:
-                alike, how = reading_alike, "フリガナ"
-        if alike < needed:
-            confirmed = _spelled_in_kana(records, first, second)
-            if confirmed or (confirmed is False and same_phone and same_street):
-                alike = SPELLED_IN_KANA if confirmed else needed
-                how = "名称のかな書き（読みで確認）" if confirmed else "名称のかな書き"
-    if alike < needed:
+    elif different_phone or different_street:
         return None
+    else:
+        alike, how = _alike(records, first, second, both=same_phone and same_street)
+        if not alike:
+            return None
     score = round(0.6 * alike + 0.2 * same_phone + 0.2 * same_street, 2)
     return Match(first, second, score, _reason(how, alike, same_phone, same_street))
+
+
+def _alike(records: CompanyRecords, first: int, second: int, *, both: bool) -> tuple[float, str]:
+    """How alike two different names are, and in what; (0, "") when not alike enough."""
+    name, other_name = records.name_keys[first], records.name_keys[second]
+    similarity = Indel.normalized_similarity(name, other_name)
+    if both and similarity >= SIMILAR_WITH_BOTH:
+        return similarity, "名称"
+    if (
+        similarity >= SIMILAR_WITH_ONE
+        and Levenshtein.distance(name, other_name, score_cutoff=MOST_EDITS) <= MOST_EDITS
+    ):
+        return similarity, "名称"
+    reading = records.reading(first)
+    if reading and reading == records.reading(second):
+        return ALIKE_BY_READING, "フリガナが一致（名称の表記違い）"
+    confirmed = _spelled_in_kana(records, first, second)
+    if confirmed:
+        return ALIKE_BY_READING, "名称のかな書き（読みで確認）"
+    if confirmed is False and both:
+        return ALIKE_BY_READING, "名称のかな書き"
+    return 0.0, ""
+
+
+def _same_street(street: str, other_street: str) -> bool:
+    """Equal, or equal but for one more number at the end of one of them.
+
+    The extra number is a room ("4-3-201"), or a kanji numeral at the start of a building
+    name that keys.address_key read as a number (…19号 十勝ビル → "19-10").
+    """
+    if street == other_street:
+        return True
+    shorter, longer = sorted((street, other_street), key=len)
+    return (
+        longer.startswith(shorter)
+        and longer[len(shorter) : len(shorter) + 1] == "-"
+        and longer[len(shorter) + 1 :].isdigit()
+        and shorter[-1:].isdigit()
+    )
 
 
 def _spelled_in_kana(records: CompanyRecords, first: int, second: int) -> bool | None:
@@ -463,10 +490,10 @@ _ANY_KANA = re.compile(r"[ぁ-ゖ]")
 
 def _reason(how: str, alike: float, same_phone: bool, same_street: bool) -> str:
     agreeing = [label for label, same in (("電話番号", same_phone), ("住所", same_street)) if same]
-    if how in ("名称", "フリガナ") and alike >= 1.0:
-        return "・".join([how, *agreeing]) + "が一致"
-    if how in ("名称", "フリガナ"):
-        how = f"{how}が類似（{alike:.2f}）"
+    if how == "名称" and alike >= 1.0:
+        return "・".join(["名称", *agreeing]) + "が一致"
+    if how == "名称":
+        how = f"名称が類似（{alike:.2f}）"
     return f"{how}・" + "・".join(agreeing) + "が一致"
 
 

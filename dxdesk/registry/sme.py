@@ -6,6 +6,8 @@ and explains the result in a sentence that staff can paste into a case note.
 
 from __future__ import annotations
 
+import functools
+
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -325,6 +327,26 @@ def classify(
     Either figure within its limit makes an SME (資本金 OR 従業員); a sole proprietor has no
     capital and is judged by employees alone.
     """
+    if rules is None:
+        return _classify_with_default_rules(industry_code, capital_yen, employees, sole_proprietor)
+    return _classify(industry_code, capital_yen, employees, sole_proprietor, rules)
+
+
+# A call list repeats the same few industries and round figures many times over.
+@functools.lru_cache(maxsize=16_384)
+def _classify_with_default_rules(
+    industry_code: str | None, capital_yen: int | None, employees: int | None, sole_proprietor: bool
+) -> SmeClassification:
+    return _classify(industry_code, capital_yen, employees, sole_proprietor, default_rules())
+
+
+def _classify(
+    industry_code: str | None,
+    capital_yen: int | None,
+    employees: int | None,
+    sole_proprietor: bool,
+    rules: SmeRules,
+) -> SmeClassification:
     if capital_yen is not None and capital_yen < 0:
         raise ValueError("capital_yen must not be negative")
     if employees is not None and employees < 0:
