@@ -72,10 +72,11 @@ def settings() -> SettingsCreator:
 def link(keys_csv: Path) -> tuple[duckdb.DuckDBPyConnection, Linker]:
     """Load the keys, train the model; returns the connection and the trained linker."""
     connection = duckdb.connect()
+    # Splink's null levels need NULL, not the empty strings of the CSV.
     blanks_as_null = ", ".join(f"nullif({column}, '') AS {column}" for column in KEY_COLUMNS)
+    load = f"CREATE TABLE companies AS SELECT unique_id, {blanks_as_null} "  # noqa: S608
     connection.execute(
-        f"CREATE TABLE companies AS SELECT unique_id, {blanks_as_null} "
-        f"FROM read_csv('{keys_csv}', all_varchar = true, header = true)"
+        load + "FROM read_csv(?, all_varchar = true, header = true)", [str(keys_csv)]
     )
     database = DuckDBAPI(connection)
     linker = Linker(database.register("companies"), settings(), log_level=logging.WARNING)

@@ -20,13 +20,16 @@ Clusters are joined from the strongest match down and never join two different v
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -36,7 +39,7 @@ from dxdesk.registry.corporate_number import (
     is_valid_corporate_number,
     normalise_corporate_number,
 )
-from dxdesk.registry.importing import Table, iter_company_rows
+from dxdesk.registry.importing import Table, iter_company_rows, read_table
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -135,32 +138,87 @@ def phone_digits(phone: str) -> str:
     digits = _PHONE_PUNCTUATION.sub("", text[3:] if international else text)
     if international:
         digits = "0" + digits
-    if digits.isascii() and digits.isdigit():
-        if len(digits) in (10, 11) and digits[0] == "0" and digits[1] != "0":
-            return digits
+    if (
+        digits.isascii()
+        and digits.isdigit()
+        and len(digits) in (10, 11)
+        and digits[0] == "0"
+        and digits[1] != "0"
+    ):
+        return digits
     return keys.phone_key(phone)
 
 
-def _place_keys(
-    rows: list[tuple[str, str, str]],
-) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(name, address, phone) → name keys, streets, wards and phone keys, column by column."""
-    name_keys, streets, wards, phones = [], [], [], []
-    name_key, address_key, ward_of = keys.name_key, keys.address_key, keys.ward_of
-    for name, address, phone in rows:
-        name_keys.append(name_key(name) if name else "")
-        if address:
-            streets.append(street_key(address_key(address)))
-            wards.append(ward_of(address))
-        else:
-            streets.append("")
-            wards.append("")
-        phones.append(phone_digits(phone))
-    return name_keys, streets, wards, phones
+# --- Reading a call list ---------------------------------------------------------------
+
+
+def read_call_list(path: Path) -> tuple[CompanyRecords, Clusters]:
+    """Read a call list in any import format, find its duplicates and cluster them.
+
+    Raises importing.UnreadableFile, with one sentence for the user, if the file cannot be
+    read as a call list.
+    """
+    with paused_garbage_collection():
+        records = records_from_table(read_table(path))
+        return records, cluster(records, find_duplicates(records))
+
+
+@contextmanager
+def paused_garbage_collection() -> Iterator[None]:
+    """Hold the cyclic garbage collector while millions of small strings and lists are made.
+
+    None of them is in a cycle, so every collection would walk them all again for nothing;
+    it also keeps forked workers from copying the pages the collector would touch.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Columns(NamedTuple):
+    identifiers: list[str]
+    labels: list[str]
+    corporate_numbers: list[str]
+    name_keys: list[str]
+    phone_keys: list[str]
+    streets: list[str]
+    wards: list[str]
+    reading_sources: list[str]
+    notes: dict[int, str]  # by position in the span
+
+
+def records_from_table(table: Table) -> CompanyRecords:
+    """Every row of a call list read by importing.read_table, in order, ready to compare.
+
+    Rows are compared whatever import would say about their other columns (a bad e-mail
+    address does not make two rows different companies). Rows without a name are kept, so
+    that the output has one line per input row, but they match only on a valid 法人番号.
+    Large lists are keyed by one worker process per CPU.
+    """
+    records = CompanyRecords()
+    total = len(table.rows)
+    workers = _worker_count()
+    if total < _PARALLEL_FROM or workers < 2:
+        parts: Iterable[_Columns] = [_read_span(table, 0, total)]
+        _append(records, parts)
+    else:
+        size = max(2_000, -(-total // (workers * 4)))
+        spans = [(start, min(start + size, total)) for start in range(0, total, size)]
+        # fork, not spawn: each worker starts with the table already in its memory, and only
+        # the keys travel back.
+        with get_context("fork").Pool(
+            workers, initializer=_remember_table, initargs=(table,)
+        ) as pool:
+            _append(records, pool.imap(_read_remembered_span, spans))
+    records.readings = [None] * len(records.identifiers)
+    return records
 
 
 _PARALLEL_FROM = 20_000  # rows; below this, starting worker processes costs more than it saves
-_CHUNK = 10_000
 
 
 def _worker_count() -> int:
@@ -170,98 +228,98 @@ def _worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def _all_place_keys(
-    rows: list[tuple[str, str, str]],
-) -> tuple[list[str], list[str], list[str], list[str]]:
-    workers = _worker_count()
-    if len(rows) < _PARALLEL_FROM or workers < 2:
-        return _place_keys(rows)
-    chunks = [rows[start : start + _CHUNK] for start in range(0, len(rows), _CHUNK)]
-    name_keys: list[str] = []
-    streets: list[str] = []
-    wards: list[str] = []
-    phones: list[str] = []
-    # fork, not spawn: the workers need only the key functions, already imported here.
-    with get_context("fork").Pool(workers) as pool:
-        for part in pool.imap(_place_keys, chunks):
-            name_keys += part[0]
-            streets += part[1]
-            wards += part[2]
-            phones += part[3]
-    return name_keys, streets, wards, phones
+_remembered: list[Table] = []  # in a worker process: the table it reads spans of
 
 
-# --- Reading records ---------------------------------------------------------------------
+def _remember_table(table: Table) -> None:
+    _remembered.append(table)
 
 
-def records_from_table(table: Table) -> CompanyRecords:
-    """Every row of a call list read by importing.read_table, in order, ready to compare.
+def _read_remembered_span(span: tuple[int, int]) -> _Columns:
+    return _read_span(_remembered[0], *span)
 
-    Rows are compared whatever import would say about their other columns (a bad e-mail
-    address does not make two rows different companies). Rows without a name are kept, so
-    the output has one line per input row, but they match only on a valid 法人番号.
-    """
-    records = CompanyRecords()
+
+def _append(records: CompanyRecords, parts: Iterable[_Columns]) -> None:
+    for part in parts:
+        offset = len(records.identifiers)
+        records.identifiers += part.identifiers
+        records.labels += part.labels
+        records.corporate_numbers += part.corporate_numbers
+        records.name_keys += part.name_keys
+        records.phone_keys += part.phone_keys
+        records.streets += part.streets
+        records.wards += part.wards
+        records.reading_sources += part.reading_sources
+        for position, note in part.notes.items():
+            records.notes[offset + position] = note
+
+
+def _read_span(table: Table, start: int, stop: int) -> _Columns:
+    """Rows start to stop of the table, as columns of keys."""
+    columns = _Columns([], [], [], [], [], [], [], [], {})
+    name_key, address_key, ward_of = keys.name_key, keys.address_key, keys.ward_of
+    for ref, number, name, kana, address, phone, note in _cells(table, start, stop):
+        if note:
+            columns.notes[len(columns.identifiers)] = note
+        columns.identifiers.append(ref)
+        columns.labels.append(name)
+        columns.corporate_numbers.append(number)
+        columns.name_keys.append(name_key(name) if name else "")
+        columns.phone_keys.append(phone_digits(phone))
+        if address:
+            columns.streets.append(street_key(address_key(address)))
+            columns.wards.append(ward_of(address))
+        else:
+            columns.streets.append("")
+            columns.wards.append("")
+        columns.reading_sources.append(kana or name)
+    return columns
+
+
+_Cells = tuple[str, str, str, str, str, str, str]
+
+
+def _cells(table: Table, start: int, stop: int) -> Iterator[_Cells]:
+    """(ref or row number, valid 法人番号, name, kana, address, phone, note) of each row."""
     if table.format == "nta-bulk":
-        rows = _nta_rows(table, records)
-    else:
-        rows = _list_rows(table, records)
-    name_keys, streets, wards, phones = _all_place_keys(rows)
-    records.name_keys = name_keys
-    records.streets = streets
-    records.wards = wards
-    records.phone_keys = phones
-    records.readings = [None] * len(records.identifiers)
-    return records
-
-
-def _list_rows(table: Table, records: CompanyRecords) -> list[tuple[str, str, str]]:
-    columns = table.columns
-    ref_at, number_at, name_at, kana_at, address_at, phone_at = (
-        columns.get(name, -1)
-        for name in ("ref", "corporate_number", "name", "kana", "address", "phone")
+        span = Table(table.format, table.columns, table.rows[start:stop])
+        for (row_number, _cells), row in zip(span.rows, iter_company_rows(span), strict=True):
+            if isinstance(row, list):
+                note = "; ".join(problem.reason for problem in row)
+                yield str(row_number), "", "", "", "", "", f"照合していません（{note}）"
+            else:
+                yield (
+                    row.ref or str(row_number),
+                    row.corporate_number,
+                    row.name,
+                    row.name_kana,
+                    row.address,
+                    row.phone,
+                    "",
+                )
+        return
+    positions = tuple(
+        table.columns.get(field_name, -1)
+        for field_name in ("ref", "corporate_number", "name", "kana", "address", "phone")
     )
-    width = 1 + max(ref_at, number_at, name_at, kana_at, address_at, phone_at)
+    ref_at, number_at, name_at, kana_at, address_at, phone_at = positions
+    width = 1 + max(positions)
     normalize = unicodedata.normalize
-    place_rows: list[tuple[str, str, str]] = []
-    for row_number, cells in table.rows:
+    for row_number, cells in table.rows[start:stop]:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         ref = normalize("NFKC", cells[ref_at]).strip() if ref_at >= 0 else ""
         number = normalise_corporate_number(cells[number_at]) if number_at >= 0 else ""
         name = cells[name_at].strip()
-        kana = cells[kana_at].strip() if kana_at >= 0 else ""
-        address = cells[address_at].strip() if address_at >= 0 else ""
-        phone = cells[phone_at].strip() if phone_at >= 0 else ""
-        if not name:
-            records.notes[len(records.identifiers)] = "名称が空のため名称では照合していません"
-        records.identifiers.append(ref or str(row_number))
-        records.labels.append(name)
-        records.corporate_numbers.append(
-            number if number and is_valid_corporate_number(number) else ""
+        yield (
+            ref or str(row_number),
+            number if number and is_valid_corporate_number(number) else "",
+            name,
+            cells[kana_at].strip() if kana_at >= 0 else "",
+            cells[address_at].strip() if address_at >= 0 else "",
+            cells[phone_at].strip() if phone_at >= 0 else "",
+            "" if name else "名称が空のため名称では照合していません",
         )
-        records.reading_sources.append(kana or name)
-        place_rows.append((name, address, phone))
-    return place_rows
-
-
-def _nta_rows(table: Table, records: CompanyRecords) -> list[tuple[str, str, str]]:
-    place_rows: list[tuple[str, str, str]] = []
-    for (row_number, _cells), row in zip(table.rows, iter_company_rows(table), strict=True):
-        if isinstance(row, list):
-            records.notes[len(records.identifiers)] = "; ".join(problem.reason for problem in row)
-            records.identifiers.append(str(row_number))
-            records.labels.append("")
-            records.corporate_numbers.append("")
-            records.reading_sources.append("")
-            place_rows.append(("", "", ""))
-            continue
-        records.identifiers.append(row.ref or str(row_number))
-        records.labels.append(row.name)
-        records.corporate_numbers.append(row.corporate_number)
-        records.reading_sources.append(row.name_kana or row.name)
-        place_rows.append((row.name, row.address, row.phone))
-    return place_rows
 
 
 REGISTRY_COLUMNS = (

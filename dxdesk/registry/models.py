@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from dxdesk.registry import keys, sme
@@ -40,28 +42,52 @@ class CompanyQuerySet(models.QuerySet["Company"]):
         return self.none()
 
     def search(self, text: str) -> CompanyQuerySet:
-        """Companies matching a search box entry written any way a person might."""
-        text = text.strip()
+        """Companies matching a search box entry written any way a person might.
+
+        A 13-digit entry is a 法人番号 and a full phone number is matched exactly, both
+        through their indexes; anything else is a substring of the name (legal form and
+        spelling folded away), the kana or the address.
+        """
+        text = unicodedata.normalize("NFKC", text).strip()
         if not text:
             return self
-        digits = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
-        looks_numeric = (
-            len(digits) >= 4
-            and len(digits) >= len(unicodedata.normalize("NFKC", text).replace(" ", "")) - 6
-        )
-        if looks_numeric and len(digits) == 13:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        is_number_like = len(digits) >= 4 and not re.search(r"[^\d\s\-()+.]", text)
+        if is_number_like and len(digits) == 13:
             return self.filter(corporate_number=digits)
-        condition = Q()
-        if looks_numeric:
-            phone = keys.phone_key(text) or digits
-            condition |= Q(phone_key__startswith=phone) | Q(phone_key__contains=digits)
-        name = keys.query_key(text)
-        if name:
-            condition |= Q(name_key__contains=name) | Q(kana_key__contains=keys.kana_key(text))
-        address = keys.address_key(text)
-        if address:
-            condition |= Q(address_key__contains=address)
-        return self.filter(condition)
+        if is_number_like:
+            phone = keys.phone_key(text)
+            if phone:
+                return self.filter(phone_key=phone)
+            return self.filter(phone_key__contains=digits)
+        return self.filter(_substring_condition(text))
+
+
+def _substring_condition(text: str) -> Q:
+    """Companies whose name, kana or address key contains the query's key."""
+    patterns = {keys.query_key(text), keys.kana_key(text), keys.address_key(text)} - {""}
+    if connection.vendor == "sqlite" and all(_plain_like_pattern(p) for p in patterns):
+        # FTS5's trigram index answers these (migration 0003). It uses its index only for
+        # a plain LIKE of three or more characters (and finds nothing for shorter ones):
+        # one SELECT per pattern, not an OR, and no ESCAPE clause — keys never hold % or
+        # _, which _plain_like_pattern makes sure of. The SQL is constant text; the
+        # patterns are parameters.
+        matches = " UNION ".join(
+            ["SELECT rowid FROM registry_company_search WHERE text LIKE %s"] * len(patterns)
+        )
+        return Q(pk__in=RawSQL(matches, [f"%{p}%" for p in sorted(patterns)]))  # noqa: S611
+    condition = Q()
+    for pattern in patterns:
+        condition |= (
+            Q(name_key__contains=pattern)
+            | Q(kana_key__contains=pattern)
+            | Q(address_key__contains=pattern)
+        )
+    return condition
+
+
+def _plain_like_pattern(pattern: str) -> bool:
+    return len(pattern) >= 3 and not any(character in pattern for character in "%_\\")
 
 
 class Company(models.Model):
@@ -127,6 +153,8 @@ class Company(models.Model):
         ]
         indexes = [
             models.Index(fields=["name_key"], name="company_name_key"),
+            # Plain (not partial) so that SQLite uses it for an equality lookup.
+            models.Index(fields=["corporate_number"], name="company_corporate_number"),
             models.Index(fields=["phone_key"], name="company_phone_key"),
             models.Index(fields=["ward", "name_key"], name="company_ward_name"),
             models.Index(fields=["size_class"], name="company_size_class"),

@@ -7,7 +7,6 @@ and explains the result in a sentence that staff can paste into a case note.
 from __future__ import annotations
 
 import functools
-
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass

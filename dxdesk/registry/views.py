@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dxdesk.accounts.access import roles_required, staff_required
 from dxdesk.accounts.roles import Role
+from dxdesk.lib.paging import CappedPaginator
 from dxdesk.registry.actions import problems_as_csv_rows, start_import_job, store_upload
 from dxdesk.registry.forms import CompanyForm, CompanySearchForm, ContactForm, ImportForm
 from dxdesk.registry.importing import RowProblem, UnreadableFile, read_table
@@ -38,7 +38,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "size_class",
         "ref",
     )
-    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "registry/company_list.html#results" if request.htmx else "registry/company_list.html"
     )

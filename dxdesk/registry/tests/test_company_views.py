@@ -170,3 +170,29 @@ def test_an_operator_may_read_but_not_edit(companies: dict[str, Company]) -> Non
 
 def test_an_unknown_company_is_404_for_staff() -> None:
     assert client_for(make_user(Role.OPERATOR)).get("/staff/companies/999999/").status_code == 404
+
+
+def test_a_two_character_query_still_finds_substrings(companies: dict[str, Company]) -> None:
+    assert "豊平食品（有）" in search("食品")
+
+
+def test_search_follows_a_renamed_company(companies: dict[str, Company]) -> None:
+    company = companies["shop"]
+    company.name = "藻岩ベーカリー"
+    company.save()
+    assert search("ベーカリー") == ["藻岩ベーカリー"]
+    assert search("藻岩商店") == []
+
+
+def test_a_broad_search_says_there_are_more_than_it_counted(
+    companies: dict[str, Company], settings: object
+) -> None:
+    from dxdesk.lib.paging import CappedPaginator
+
+    CappedPaginator.count_cap = 2
+    try:
+        client = client_for(make_user(Role.OPERATOR))
+        body = client.get("/staff/companies/", {"q": "北海道"}).content.decode()
+    finally:
+        CappedPaginator.count_cap = 1000
+    assert "2 件以上" in body

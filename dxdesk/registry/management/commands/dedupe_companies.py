@@ -8,14 +8,13 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dxdesk.registry.importing import UnreadableFile, read_table
+from dxdesk.registry.importing import UnreadableFile
 from dxdesk.registry.matching import (
     Clusters,
     CompanyRecords,
-    cluster,
     find_duplicates,
+    read_call_list,
     records_from_registry,
-    records_from_table,
 )
 from dxdesk.registry.models import Company
 
@@ -64,12 +63,10 @@ class Command(BaseCommand):
 
         path: Path = options["input"]
         try:
-            table = read_table(path)
+            records, clusters = read_call_list(path)
         except UnreadableFile as error:
             self.stderr.write(str(error))
             sys.exit(2)
-        records = records_from_table(table)
-        clusters = cluster(records, find_duplicates(records))
         with _output(out, self.stderr) as handle:
             _write_rows(records, clusters, handle)
         repeated = sum(len(rows) for rows in clusters.groups())
