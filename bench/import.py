@@ -16,6 +16,7 @@ from benchsupport import add_database_argument, emit, fresh_database, machine
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=2, help="parsing processes (as the CLI)")
     add_database_argument(parser)
     options = parser.parse_args()
     database = fresh_database(options.database, "dxdesk_bench_import")
@@ -30,11 +31,11 @@ def main() -> None:
 
     started = time.perf_counter()
     table = read_table(path)
-    summary = import_companies(table)
+    summary = import_companies(table, workers=options.workers)
     seconds = time.perf_counter() - started
 
     started_again = time.perf_counter()
-    again = import_companies(read_table(path))
+    again = import_companies(read_table(path), workers=options.workers)
     reimport_seconds = time.perf_counter() - started_again
 
     emit(
@@ -43,6 +44,7 @@ def main() -> None:
             "database": options.database,
             "database_version": database,
             "rows": summary.total_rows,
+            "workers": options.workers,
             "imported": summary.imported,
             "rejected": summary.rejected,
             "companies": Company.objects.count(),
