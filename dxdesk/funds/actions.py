@@ -9,7 +9,7 @@ the same way. Nothing here reads figures outside that lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -206,33 +206,77 @@ def commit_request(
     request: FundRequest, *, amount: int | None = None, by: User | None = None, note: str = ""
 ) -> FundRequest:
     """A decision: the reservation becomes committed, possibly for less (the rest is freed)."""
+    return _advance(request, Step.COMMIT, amount=amount, by=by, note=note)
+
+
+def pay_request(
+    request: FundRequest, *, amount: int | None = None, by: User | None = None, note: str = ""
+) -> FundRequest:
+    """Payment of a committed amount (or less: 額の確定 may lower it; the rest is freed)."""
+    return _advance(request, Step.PAY, amount=amount, by=by, note=note)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a claim's money along reserved → committed → paid."""
+
+    entry: str
+    source: str  # the figure the money leaves: "reserved" or "committed"
+    target: str  # the figure it enters
+    before: str  # the request state it must be in
+    after: str
+    freed_note: str
+
+    COMMIT: ClassVar[Step]
+    PAY: ClassVar[Step]
+
+
+Step.COMMIT = Step(
+    EntryKind.COMMIT,
+    "reserved",
+    "committed",
+    RequestState.RESERVED,
+    RequestState.COMMITTED,
+    "確定額との差額",
+)
+Step.PAY = Step(
+    EntryKind.PAY,
+    "committed",
+    "paid",
+    RequestState.COMMITTED,
+    RequestState.PAID,
+    "支払額との差額",
+)
+
+
+def _advance(
+    request: FundRequest, step: Step, *, amount: int | None, by: User | None, note: str
+) -> FundRequest:
     with transaction.atomic():
         locked = _locked(request.fund_id)
-        current = _reload(request, RequestState.RESERVED)
+        current = _reload(request, step.before)
         amount = current.amount if amount is None else amount
         if not 0 < amount <= current.amount:
-            raise FundError(f"commit {amount} must be between 1 and the reserved {current.amount}")
+            raise FundError(
+                f"{step.entry} {amount} must be between 1 and the {step.source} {current.amount}"
+            )
         now = timezone.now()
-        _record(
-            locked,
-            current,
-            EntryKind.COMMIT,
-            now,
-            by,
-            reserved=-amount,
-            committed=amount,
-            note=note,
-        )
+        moved = {step.source: -amount, step.target: amount}
+        _record(locked, current, step.entry, now, by, note=note, **moved)
         freed = current.amount - amount
         if freed:
+            freed_delta = {step.source: -freed}
             _record(
-                locked, current, EntryKind.RELEASE, now, by, reserved=-freed, note="確定額との差額"
+                locked, current, EntryKind.RELEASE, now, by, note=step.freed_note, **freed_delta
             )
         current.amount = amount
-        _move(current, RequestState.COMMITTED, now, extra=["amount"])
+        _move(current, step.after, now, extra=["amount"])
         _promote(locked, now, by)
-        locked.save(update_fields=["reserved", "committed", "waiting_count", "waiting_amount"])
+        locked.save(update_fields=[*FIGURES, "waiting_count", "waiting_amount"])
     return current
+
+
+FIGURES = ("reserved", "committed", "paid")
 
 
 def release_request(request: FundRequest, *, by: User | None = None, note: str = "") -> FundRequest:
@@ -258,35 +302,7 @@ def release_request(request: FundRequest, *, by: User | None = None, note: str =
         else:
             raise FundError(f"a {current.get_state_display()} request cannot be released")
         _promote(locked, now, by)
-        locked.save(update_fields=["reserved", "committed", "waiting_count", "waiting_amount"])
-    return current
-
-
-def pay_request(
-    request: FundRequest, *, amount: int | None = None, by: User | None = None, note: str = ""
-) -> FundRequest:
-    """Payment of a committed amount (or less: 額の確定 may lower it; the rest is freed)."""
-    with transaction.atomic():
-        locked = _locked(request.fund_id)
-        current = _reload(request, RequestState.COMMITTED)
-        amount = current.amount if amount is None else amount
-        if not 0 < amount <= current.amount:
-            raise FundError(
-                f"payment {amount} must be between 1 and the committed {current.amount}"
-            )
-        now = timezone.now()
-        _record(locked, current, EntryKind.PAY, now, by, committed=-amount, paid=amount, note=note)
-        freed = current.amount - amount
-        if freed:
-            _record(
-                locked, current, EntryKind.RELEASE, now, by, committed=-freed, note="支払額との差額"
-            )
-        current.amount = amount
-        _move(current, RequestState.PAID, now, extra=["amount"])
-        _promote(locked, now, by)
-        locked.save(
-            update_fields=["committed", "paid", "reserved", "waiting_count", "waiting_amount"]
-        )
+        locked.save(update_fields=[*FIGURES, "waiting_count", "waiting_amount"])
     return current
 
 
