@@ -20,6 +20,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -60,9 +61,11 @@ def pairwise_scores(clusters: dict[str, str], truth: dict[str, str]) -> dict[str
         "true_pairs": actual,
         "predicted_pairs": predicted,
         "correct_pairs": correct,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
+        "wrong_pairs": predicted - correct,
+        "missed_pairs": actual - correct,
+        "precision": round(precision, 6),
+        "recall": round(recall, 6),
+        "f1": round(f1, 6),
     }
 
 
@@ -83,6 +86,8 @@ def run(call_list: Path, truth: Path, out: Path) -> dict[str, object]:
         records_from_table,
     )
 
+    sampler = MemorySampler()
+    sampler.start()
     # The steps of matching.read_call_list, timed one by one.
     with paused_garbage_collection():
         started = time.perf_counter()
@@ -104,20 +109,50 @@ def run(call_list: Path, truth: Path, out: Path) -> dict[str, object]:
         "matches": len(matches),
     }
     figures |= pairwise_scores(read_pairs(out, "cluster"), read_pairs(truth, "entity_id"))
-    # ru_maxrss is in KiB on Linux. Key workers are forked, so much of their memory is shared
-    # with this process; both peaks are reported, and peak_mb counts them as if it were not.
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures["process_peak_mb"] = round(own)
-    figures["worker_peak_mb"] = round(workers)
-    figures["peak_mb"] = round(own + workers * _worker_count(len(records)))
+    # The key workers are forked and share much of this process's memory, so their peak
+    # resident sizes (ru_maxrss, KiB) overlap with it; peak_mb is the proportional set size
+    # of this process and its workers together, sampled every 0.2 s.
+    figures["peak_mb"] = round(sampler.stop() / 1024)
+    figures["process_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    figures["worker_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
     return figures
 
 
-def _worker_count(rows: int) -> int:
-    from dxdesk.registry.matching import _PARALLEL_FROM, _worker_count
+class MemorySampler(threading.Thread):
+    """The largest total Pss (KiB) of this process and its children, sampled in a thread."""
 
-    return _worker_count() if rows >= _PARALLEL_FROM else 0
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.2):
+            self.sample()
+
+    def sample(self) -> None:
+        pid = os.getpid()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = sum(_pss(process) for process in [str(pid), *children])
+        self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        self.sample()
+        self.stopping.set()
+        self.join()
+        return self.peak
+
+
+def _pss(process: str) -> int:
+    try:
+        rollup = Path(f"/proc/{process}/smaps_rollup").read_text()
+    except OSError:  # the worker has just exited
+        return 0
+    return next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
 
 
 def write_data(rows: int, seed: int, directory: Path) -> None:

@@ -69,12 +69,12 @@ def settings() -> SettingsCreator:
     )
 
 
-def link(keys_csv: Path) -> tuple[duckdb.DuckDBPyConnection, Linker]:
+def link(keys_csv: Path, u_pairs: float) -> tuple[duckdb.DuckDBPyConnection, Linker]:
     """Load the keys, train the model; returns the connection and the trained linker."""
     connection = duckdb.connect()
     # Splink's null levels need NULL, not the empty strings of the CSV.
     blanks_as_null = ", ".join(f"nullif({column}, '') AS {column}" for column in KEY_COLUMNS)
-    load = f"CREATE TABLE companies AS SELECT unique_id, {blanks_as_null} "  # noqa: S608
+    load = f"CREATE TABLE companies AS SELECT unique_id, {blanks_as_null} "
     connection.execute(
         load + "FROM read_csv(?, all_varchar = true, header = true)", [str(keys_csv)]
     )
@@ -83,7 +83,7 @@ def link(keys_csv: Path) -> tuple[duckdb.DuckDBPyConnection, Linker]:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("corporate_number"), block_on("name_key", "phone_key")], recall=0.7
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
     for rule in (block_on("phone_key"), block_on("name_key"), block_on("street")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return connection, linker
@@ -94,11 +94,14 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, required=True, help="a bench/dedupe.py --write-data DIR"
     )
+    parser.add_argument(
+        "--u-pairs", type=float, default=1e6, help="pairs sampled to estimate u (Splink: 1e7–1e9)"
+    )
     options = parser.parse_args()
     truth = read_pairs(options.data / "truth.csv", "entity_id")
 
     started = time.perf_counter()
-    _connection, linker = link(options.data / "keys.csv")
+    _connection, linker = link(options.data / "keys.csv", options.u_pairs)
     trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
     predicted = time.perf_counter()
@@ -134,6 +137,7 @@ def main() -> None:
             "predict_seconds": round(predicted - trained, 2),
             "cluster_seconds": round(cluster_seconds, 2),
             "threshold": best,
+            "u_pairs": options.u_pairs,
             **by_threshold[best],
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             **machine(),

@@ -380,6 +380,7 @@ _NUMERAL_RUN = re.compile(rf"[{_NUMERAL}]+")
 _FOLLOWED_BY_MARKER = re.compile(_NUMBER_MARKER)
 _PRECEDED_BY_NUMBER = re.compile(rf"[{_DIGIT_LIKE}](?:(?:丁目|番地|番|号)[のノ]?|[-ーのノ])$")
 _DASHES = re.compile(r"[‐‑‒–—―−﹣－-]")
+_KANJI_OR_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # A postcode before the address: 〒0608611, 〒060-8611, or 060-8611 followed by a space
 # (without 〒 or the space it could be a block number).
 _POSTCODE = re.compile(r"^\s*(?:〒\s*\d{3}-?\d{4}|\d{3}-\d{4}(?=\s))")
@@ -406,7 +407,10 @@ def kanji_to_number(numeral: str) -> int:
 def _convert_numerals(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         followed = _FOLLOWED_BY_MARKER.match(text, match.end()) is not None
-        preceded = _PRECEDED_BY_NUMBER.search(text[: match.start()]) is not None
+        # After a street number only a numeral that ends the address or a word counts:
+        # "1番地十勝ビル" names a building, "一番二" is a number.
+        ends = match.end() == len(text) or not _KANJI_OR_KANA.match(text, match.end())
+        preceded = ends and _PRECEDED_BY_NUMBER.search(text[: match.start()]) is not None
         if not (followed or preceded):
             return match.group()
         if any(character in _KANJI_UNITS for character in match.group()):

@@ -7,9 +7,14 @@ The rules are a careful clerk's, with nothing for the user to tune:
 2. Otherwise the names must agree — compared without the legal form and folded for width,
    script and punctuation (`keys.name_key`), or through their readings (`keys.kana_key`) —
    and the place must back them up: the same phone number or the same street address
-   (building left out). The less the place agrees, the closer the names must be.
+   (building left out). With both, names may differ as a typo or a kana spelling does; with
+   one and the other unknown, by two characters at most or only in how they are written
+   (equal readings); with one and the other different (a move, a new line), not at all.
 3. The same name in another ward is another company, and so is the same name with both a
    different address and a different phone number.
+
+A match's score is 1 for the same 法人番号, otherwise 0.6 × how alike the names are plus 0.2
+for the same phone and 0.2 for the same street; its reason says the same in Japanese.
 
 Records are held column by column, as lists of keys, because a list of 500,000 rows has to
 be read and compared in well under a minute of Python. Pairs are compared only when they
@@ -28,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -125,11 +130,12 @@ _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 
 
 def phone_digits(phone: str) -> str:
-    """keys.phone_key without its cost for the usual case: the digits of a Japanese number.
+    """keys.phone_key without its cost (a tenth of it) for the usual case.
 
-    Numbers written with only digits, spaces, dashes, brackets and dots (or +81) give their
-    ten or eleven digits, which is what phone_key gives for every valid one; anything else
-    goes to phone_key itself.
+    A Japanese number written with only digits, spaces, dashes, brackets and dots, after an
+    optional "TEL:" or +81, gives its ten or eleven digits: what phone_key gives for every
+    valid number, though phone_key would also drop one that is well formed but unallocated.
+    Anything else goes to phone_key itself.
     """
     if not phone:
         return ""
@@ -202,7 +208,7 @@ def records_from_table(table: Table) -> CompanyRecords:
     records = CompanyRecords()
     total = len(table.rows)
     workers = _worker_count()
-    if total < _PARALLEL_FROM or workers < 2:
+    if total < _PARALLEL_FROM or workers < 2 or "fork" not in get_all_start_methods():
         parts: Iterable[_Columns] = [_read_span(table, 0, total)]
         _append(records, parts)
     else:
@@ -488,7 +494,7 @@ def _alike(records: CompanyRecords, first: int, second: int, *, both: bool) -> t
     if confirmed:
         return ALIKE_BY_READING, "名称のかな書き（読みで確認）"
     if confirmed is False and both:
-        return ALIKE_BY_READING, "名称のかな書き"
+        return SIMILAR_WITH_BOTH, "名称のかな書き"
     return 0.0, ""
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dxdesk.accounts.access import roles_required, staff_required
 from dxdesk.accounts.roles import Role
+from dxdesk.audit.actions import record_event
+from dxdesk.audit.models import AuditAction
 from dxdesk.lib.paging import CappedPaginator
 from dxdesk.registry.actions import problems_as_csv_rows, start_import_job, store_upload
 from dxdesk.registry.forms import CompanyForm, CompanySearchForm, ContactForm, ImportForm
@@ -39,6 +42,9 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "ref",
     )
     page = CappedPaginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_event(
+        request, AuditAction.VIEW, Company, rows=len(page.object_list), note=request.GET.urlencode()
+    )
     template = (
         "registry/company_list.html#results" if request.htmx else "registry/company_list.html"
     )
@@ -49,10 +55,14 @@ def company_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
     company = get_object_or_404(Company.objects.visible_to(request.user), pk=company_id)
+    contacts = list(company.contacts.all())
+    # One event covers the company and the contacts shown with it.
+    shown = ", ".join(str(contact.pk) for contact in contacts)
+    record_event(request, AuditAction.VIEW, company, note=f"contacts: {shown}" if shown else "")
     return render(
         request,
         "registry/company_detail.html",
-        {"company": company, "contacts": company.contacts.all()},
+        {"company": company, "contacts": contacts},
     )
 
 
@@ -66,9 +76,14 @@ def company_edit(request: HttpRequest, company_id: int | None = None) -> HttpRes
     )
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        company = form.save()
+        action = AuditAction.CHANGE if company.pk else AuditAction.CREATE
+        with transaction.atomic():
+            company = form.save()
+            record_event(request, action, company, fields=form.changed_data)
         messages.success(request, _("企業を保存しました。"))
         return redirect("registry:company_detail", company_id=company.pk)
+    if request.method == "GET" and company.pk:
+        record_event(request, AuditAction.VIEW, company)
     return render(request, "registry/company_form.html", {"form": form, "company": company})
 
 
@@ -80,7 +95,9 @@ def contact_add(request: HttpRequest, company_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         contact = form.save(commit=False)
         contact.company = company
-        contact.save()
+        with transaction.atomic():
+            contact.save()
+            record_event(request, AuditAction.CREATE, contact, fields=form.changed_data)
         messages.success(request, _("連絡先を追加しました。"))
         return redirect("registry:company_detail", company_id=company.pk)
     return render(request, "registry/contact_form.html", {"form": form, "company": company})
@@ -141,4 +158,5 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
         for item in job.rejections
     ]
     csv.writer(response).writerows(problems_as_csv_rows(problems))
+    record_event(request, AuditAction.DOWNLOAD, job, rows=len(problems))
     return response

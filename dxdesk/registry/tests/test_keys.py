@@ -421,3 +421,12 @@ def test_it_reads_kanji_numerals(numeral: str, number: int) -> None:
 )
 def test_it_finds_the_ward_or_municipality(address: str, ward: str) -> None:
     assert ward_of(address) == ward
+
+
+def test_a_building_name_starting_with_a_numeral_keeps_its_kanji() -> None:
+    key = address_key("札幌市中央区北3条西4丁目1番地十勝ビル5F")
+    assert "十勝ビル" in key
+    assert address_key("札幌市中央区北三条西四丁目一番二号 千歳ビル").endswith("千歳ビル")
+    assert address_key("札幌市中央区北三条西四丁目一番二") == address_key(
+        "札幌市中央区北3条西4丁目1-2"
+    )

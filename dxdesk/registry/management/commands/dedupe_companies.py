@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 
 from dxdesk.registry.importing import UnreadableFile
 from dxdesk.registry.matching import (
     Clusters,
     CompanyRecords,
     find_duplicates,
+    paused_garbage_collection,
     read_call_list,
     records_from_registry,
 )
@@ -42,9 +44,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path | None = options["out"]
         if options["registry"]:
-            records = records_from_registry(Company.objects.all())
-            matches = find_duplicates(records)
-            with _output(out, self.stderr) as handle:
+            with paused_garbage_collection():
+                records = records_from_registry(Company.objects.all())
+                matches = find_duplicates(records)
+            with _output(out, self.stdout, self.stderr) as handle:
                 writer = csv.writer(handle)
                 writer.writerow(PAIR_HEADER)
                 for first, second, score, reason in matches:
@@ -67,7 +70,7 @@ class Command(BaseCommand):
         except UnreadableFile as error:
             self.stderr.write(str(error))
             sys.exit(2)
-        with _output(out, self.stderr) as handle:
+        with _output(out, self.stdout, self.stderr) as handle:
             _write_rows(records, clusters, handle)
         repeated = sum(len(rows) for rows in clusters.groups())
         companies = len(set(clusters.cluster_of))
@@ -78,9 +81,11 @@ class Command(BaseCommand):
 
 
 @contextmanager
-def _output(out: Path | None, errors: Any) -> Any:
+def _output(
+    out: Path | None, standard: OutputWrapper, errors: OutputWrapper
+) -> Iterator[TextIO | OutputWrapper]:
     if out is None:
-        yield sys.stdout
+        yield standard
         return
     try:
         # With a BOM, so that Excel on Japanese Windows opens it as UTF-8.
@@ -97,7 +102,9 @@ def write_clusters(records: CompanyRecords, clusters: Clusters, out: Path) -> No
         _write_rows(records, clusters, handle)
 
 
-def _write_rows(records: CompanyRecords, clusters: Clusters, handle: TextIO) -> None:
+def _write_rows(
+    records: CompanyRecords, clusters: Clusters, handle: TextIO | OutputWrapper
+) -> None:
     """One line per input row: its ref, its cluster and why it joined it."""
     writer = csv.writer(handle)
     writer.writerow(CLUSTER_HEADER)
