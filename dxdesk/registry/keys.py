@@ -315,6 +315,8 @@ def kana_key(kana: str) -> str:
 
 # --- Phone numbers ---------------------------------------------------------------------
 
+_PHONE_PUNCTUATION = re.compile(r"[\s\-‐‑‒–—―−ー().]")
+_DOMESTIC_DIGITS = re.compile(r"0[1-9]\d{8,9}")
 _EXTENSION = re.compile(r"(内線|\(内\)).*$")
 
 
@@ -329,6 +331,11 @@ def phone_key(phone: str | None) -> str:
 @functools.lru_cache(maxsize=65_536)
 def _phone_key(phone: str) -> str:
     text = _EXTENSION.sub("", unicodedata.normalize("NFKC", phone))
+    compact = _PHONE_PUNCTUATION.sub("", text)
+    if _DOMESTIC_DIGITS.fullmatch(compact):
+        # Most list entries are domestic numbers: skip parsing, keep the validity check.
+        domestic = phonenumbers.PhoneNumber(country_code=81, national_number=int(compact[1:]))
+        return compact if phonenumbers.is_valid_number(domestic) else ""
     try:
         number = phonenumbers.parse(text, "JP")
     except phonenumbers.NumberParseException:
