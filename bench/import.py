@@ -16,7 +16,6 @@ from benchsupport import add_database_argument, emit, fresh_database, machine
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--workers", type=int, default=2, help="parsing processes (as the CLI)")
     add_database_argument(parser)
     options = parser.parse_args()
     database = fresh_database(options.database, "dxdesk_bench_import")
@@ -31,11 +30,11 @@ def main() -> None:
 
     started = time.perf_counter()
     table = read_table(path)
-    summary = import_companies(table, workers=options.workers)
+    summary = import_companies(table)
     seconds = time.perf_counter() - started
 
     started_again = time.perf_counter()
-    again = import_companies(read_table(path), workers=options.workers)
+    again = import_companies(read_table(path))
     reimport_seconds = time.perf_counter() - started_again
 
     emit(
@@ -44,7 +43,6 @@ def main() -> None:
             "database": options.database,
             "database_version": database,
             "rows": summary.total_rows,
-            "workers": options.workers,
             "imported": summary.imported,
             "rejected": summary.rejected,
             "companies": Company.objects.count(),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,13 +60,8 @@ def import_companies(
     dry_run: bool = False,
     job: ImportJob | None = None,
     on_progress: ProgressCallback | None = None,
-    workers: int = 1,
 ) -> ImportSummary:
     """Import every valid row of `table`; report each invalid one.
-
-    With `workers` > 1 the rows are parsed and their search keys computed in that many
-    forked processes while this one writes; only for a single-threaded caller such as
-    the command line (forking a threaded web server is not safe).
 
     Rows are written in chunks, each in its own transaction, so a large list never
     holds SQLite's single write lock for long. Re-running the same file changes
@@ -77,7 +71,7 @@ def import_companies(
     summary = ImportSummary(total_rows=table.total_rows)
     seen_numbers: dict[str, int] = {}
     seen_refs: dict[str, int] = {}
-    chunk: list[tuple[CompanyRow, Company | None]] = []
+    chunk: list[CompanyRow] = []
     processed = 0
     chunk_size = settings.IMPORT_CHUNK_ROWS
 
@@ -90,7 +84,7 @@ def import_companies(
         if on_progress:
             on_progress(processed, summary.total_rows)
 
-    for parsed, prepared in _prepared_rows(table, workers):
+    for parsed in iter_company_rows(table):
         if isinstance(parsed, list):
             summary.problems.extend(parsed)
             processed += 1
@@ -101,43 +95,11 @@ def import_companies(
             processed += 1
             continue
         summary.problems.extend(parsed.notes)
-        chunk.append((parsed, prepared))
+        chunk.append(parsed)
         if len(chunk) >= chunk_size:
             flush()
     flush()
     return summary
-
-
-Prepared = tuple[CompanyRow | list[RowProblem], Company | None]
-BATCH_ROWS = 1000
-
-
-def _prepared_rows(table: Table, workers: int) -> Iterator[Prepared]:
-    if workers <= 1:
-        for parsed in iter_company_rows(table):
-            yield parsed, None
-        return
-    batches = (
-        Table(table.format, table.columns, table.rows[start : start + BATCH_ROWS])
-        for start in range(0, table.total_rows, BATCH_ROWS)
-    )
-    # The children never touch the database, and forked pool workers leave through
-    # os._exit, so the parent's connection (and any open transaction) is left alone.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for prepared in pool.imap(_prepare_batch, batches):
-            yield from prepared
-
-
-def _prepare_batch(batch: Table) -> list[Prepared]:
-    """Parse rows and compute each new company's keys: the CPU-bound part of an import."""
-    prepared: list[Prepared] = []
-    for parsed in iter_company_rows(batch):
-        company = None
-        if isinstance(parsed, CompanyRow):
-            company = Company(**_values(parsed))
-            company.refresh_derived_fields()
-        prepared.append((parsed, company))
-    return prepared
 
 
 def _earlier_row(
@@ -162,7 +124,7 @@ def _earlier_row(
 
 
 def _write_chunk(
-    rows: list[tuple[CompanyRow, Company | None]],
+    rows: list[CompanyRow],
     summary: ImportSummary,
     *,
     dry_run: bool,
@@ -170,22 +132,21 @@ def _write_chunk(
     processed: int,
 ) -> None:
     with transaction.atomic():
-        numbers = [row.corporate_number for row, _ in rows if row.corporate_number]
-        refs = [row.ref for row, _ in rows if row.ref]
+        numbers = [row.corporate_number for row in rows if row.corporate_number]
+        refs = [row.ref for row in rows if row.ref]
         by_number = {
             c.corporate_number: c for c in Company.objects.filter(corporate_number__in=numbers)
         }
         by_ref = {c.ref: c for c in Company.objects.filter(ref__in=refs)}
         to_create: list[Company] = []
         to_update: list[Company] = []
-        for row, prepared in rows:
+        for row in rows:
             existing = by_number.get(row.corporate_number) if row.corporate_number else None
             if existing is None and row.ref:
                 existing = by_ref.get(row.ref)
             if existing is None:
-                company = prepared or Company(**_values(row))
-                if prepared is None:
-                    company.refresh_derived_fields()
+                company = Company(**_values(row))
+                company.refresh_derived_fields()
                 to_create.append(company)
             elif _apply(existing, row):
                 existing.refresh_derived_fields()

@@ -169,6 +169,8 @@ def _form_of(match: re.Match[str]) -> LegalForm:
     return _FORM_BY_SPELLING[spelling.casefold()]
 
 
+# One row asks for its name's legal form several times (keys, kana, class).
+@functools.lru_cache(maxsize=4096)
 def split_legal_form(name: str) -> tuple[str, LegalForm | None, LegalFormPosition]:
     """The name without its legal form, the form, and whether it came before or after.
 

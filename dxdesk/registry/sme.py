@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -54,9 +54,19 @@ class SmeCategory:
 class SmeRules:
     categories: Mapping[str, SmeCategory]
     industry_categories: Mapping[str, str]
+    # A cache filled on use; a list has only a few dozen industry codes.
+    _categories_by_code: dict[str, list[SmeCategory]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def categories_for(self, industry_code: str) -> list[SmeCategory]:
         """Every category a JSIC code may fall into; more than one when it is too coarse."""
+        known = self._categories_by_code.get(industry_code)
+        if known is None:
+            known = self._categories_by_code[industry_code] = self._find_categories(industry_code)
+        return known
+
+    def _find_categories(self, industry_code: str) -> list[SmeCategory]:
         ancestors = [
             prefix for prefix in self.industry_categories if industry_code.startswith(prefix)
         ]

@@ -297,35 +297,3 @@ def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, _out, err = run_import(tmp_path / "nowhere.csv", capsys=capsys)
     assert code == 2
     assert "nowhere.csv" in err
-
-
-def test_parsing_in_worker_processes_imports_the_same(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    rows = sample_rows()
-    rows[0][1] = WRONG_NUMBER
-    path = write_csv(
-        tmp_path / "list.csv",
-        [
-            JA_HEADER,
-            *rows,
-            ["", "", "", "", "", "", "", "", "", "", ""],
-            ["SP009", "", "", "x", "", "", "", "", "", "", ""],
-        ],
-    )
-    code, out, _err = run_import(path, "--workers", "2", capsys=capsys)
-    assert code == 0
-    assert "新規 3" in out and "不採用 1" in out
-    parallel = list(
-        Company.objects.order_by("ref").values_list("ref", "name_key", "phone_key", "size_class")
-    )
-    Company.objects.all().delete()
-    run_import(path, "--workers", "1", capsys=capsys)
-    assert (
-        list(
-            Company.objects.order_by("ref").values_list(
-                "ref", "name_key", "phone_key", "size_class"
-            )
-        )
-        == parallel
-    )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", type=Path, help="write every rejected or corrected row to this CSV"
         )
-        parser.add_argument(
-            "--workers",
-            type=int,
-            default=min(os.cpu_count() or 1, 4),
-            help="processes that parse rows while one writes (default: the CPUs, at most 4)",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -48,9 +41,7 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r取込中 [{bar}] {done:,}/{total:,} 行")
                 sys.stderr.flush()
 
-        summary = import_companies(
-            table, dry_run=options["dry_run"], on_progress=progress, workers=options["workers"]
-        )
+        summary = import_companies(table, dry_run=options["dry_run"], on_progress=progress)
         if show_progress:
             sys.stderr.write("\n")
         if options["report"]:
