@@ -8,9 +8,11 @@ turns on the hardening that `dxdesk check --deploy` looks for.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +56,8 @@ if DXDESK_ENV not in {"development", "test", "demo", "production"}:
 PRODUCTION = DXDESK_ENV == "production"
 # Demo mode: synthetic data, printed logins, no second factor for staff.
 DEMO_MODE = env_bool("DXDESK_DEMO", DXDESK_ENV in {"development", "demo", "test"})
+if PRODUCTION and DEMO_MODE:
+    raise ImproperlyConfigured("DXDESK_DEMO cannot be on when DXDESK_ENV=production")
 
 VAR_DIR = Path(env_str("DXDESK_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -70,7 +74,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dxdesk.accounts.apps.DxdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,25 +83,35 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "dxdesk.accounts",
+    "dxdesk.audit",
     "dxdesk.registry",
     "dxdesk.funds",
     "dxdesk.programs",
+    "dxdesk.outreach",
     "dxdesk.portal",
     "dxdesk.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dxdesk.accounts.middleware.NoStoreForSignedInMiddleware",
+    # Last, so that it sees the lockout flag a failed sign-in leaves on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dxdesk.urls"
@@ -151,10 +165,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+if DXDESK_ENV == "test":
+    # The suite makes hundreds of users; a deliberately slow hash is no protection there.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -168,6 +189,23 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("DXDESK_SESSION_SECONDS", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # idle time-out: the clock restarts on each request
+
+# Second factor (R-SEC-3): TOTP for every secretariat role unless DEMO_MODE.
+OTP_TOTP_ISSUER = env_str("DXDESK_OTP_ISSUER", "dxdesk")
+# Brute force (R-SEC-3): 5 failures of one account from one address lock that pair out
+# for 30 minutes. Failed second-factor codes count as failures too.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
+AXES_USERNAME_CALLABLE = "dxdesk.accounts.second_factor.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "dxdesk.lib.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "dxdesk.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token"]  # masked in its logs
+# How many reverse proxies of our own stand in front of the application; only their
+# X-Forwarded-For entries are believed (audit trail, lockout).
+TRUSTED_PROXY_COUNT = env_int("DXDESK_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
@@ -195,6 +233,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy: nothing inline, nothing from elsewhere. htmx comes from our
+# static files; the one inline thing it makes, its indicator <style>, is allowed by
+# its hash (it changes only with htmx's version; if blocked, only the spinner style is
+# lost).
+HTMX_INDICATOR_STYLE_HASH = "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, HTMX_INDICATOR_STYLE_HASH],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,5 +11,7 @@ urlpatterns = [
     path("staff/", staff_home, name="staff_home"),
     path("staff/companies/", include("dxdesk.registry.urls")),
     path("staff/programmes/", include("dxdesk.programs.urls")),
+    path("staff/audit/", include("dxdesk.audit.urls")),
+    path("staff/outreach/", include("dxdesk.outreach.urls")),
     path("admin/", admin.site.urls),
 ]

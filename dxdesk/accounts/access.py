@@ -1,7 +1,9 @@
 """Who may use a view: every view in dxdesk is wrapped by exactly one of these.
 
 The decorators record their rule on the view (`view.access_rule`) so that the
-URL-walk test can prove no view was left without one.
+URL-walk test can prove no view was left without one. `roles_required` (and so
+`staff_required`) also sends a staff session that still owes its second factor to
+verification, so no staff view can be reached on a password alone.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from dxdesk.accounts.roles import STAFF_ROLES
+from dxdesk.accounts.second_factor import second_factor_missing, second_factor_url
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -70,6 +74,8 @@ def roles_required(*roles: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if second_factor_missing(request):
+                return redirect(second_factor_url(request.user, request.get_full_path()))
             if not request.user.has_role(*allowed):  # type: ignore[union-attr]
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -22,3 +23,10 @@ class AccountsConfig(AppConfig):
         # after every migrate (the test database's included). Sent once, after the
         # last app, so every app's permissions exist by then.
         post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="dxdesk-role-groups")
+
+
+class DxdeskAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with dxdesk's site (sign-in and second factor of the staff area)."""
+
+    default = False  # AccountsConfig stays this module's config for "dxdesk.accounts"
+    default_site = "dxdesk.accounts.admin_site.DxdeskAdminSite"

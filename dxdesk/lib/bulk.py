@@ -34,7 +34,7 @@ def insert_many(
     quote = connection.ops.quote_name
     # Only quoted identifiers from the model's metadata are formatted in; values are
     # parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         quote(model._meta.db_table),
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),

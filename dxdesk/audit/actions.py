@@ -1,0 +1,102 @@
+"""`record_event`: the one way anything is written to the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dxdesk.audit.models import AuditAction, AuditChain, AuditEvent
+from dxdesk.lib.network import client_ip
+
+if TYPE_CHECKING:
+    from dxdesk.accounts.models import User
+
+CHAIN_HEAD_ID = 1
+
+
+def record_event(
+    request_or_user: HttpRequest | User | None,
+    action: AuditAction | str,
+    obj: models.Model | type[models.Model] | None = None,
+    fields: Iterable[str] = (),
+    rows: int | None = None,
+    note: str = "",
+    *,
+    actor: User | None = None,
+) -> AuditEvent:
+    """Append one event to the audit trail and return it.
+
+    `request_or_user` is the request being served (who and from where) or, for a
+    command, the user on whose behalf it runs. `obj` is the object concerned, or its
+    model for a list or an export of many. `actor` names the user when the request does
+    not know them yet (the sign-in signal).
+
+    The chain's head row is locked for the insert (on SQLite the IMMEDIATE transaction
+    already holds the database's write lock), so events are numbered and chained
+    strictly one after another. Called inside a caller's transaction, the event commits
+    or rolls back with the change it records, and the lock is held until then: keep
+    such transactions short.
+    """
+    request: HttpRequest | None
+    if isinstance(request_or_user, HttpRequest):
+        request, user = request_or_user, getattr(request_or_user, "user", None)
+    else:
+        request, user = None, request_or_user
+    user = actor or user
+    if user is not None and not user.is_authenticated:
+        user = None
+    event = AuditEvent(
+        action=AuditAction(action),
+        user_id=user.pk if user is not None else None,
+        user_email=_text(user.email if user is not None else "", 254),
+        role=(user.primary_role or "") if user is not None else "",
+        fields=sorted({_text(name, 100) for name in fields}),
+        rows=rows,
+        note=_text(note, 500),
+        **_describe(obj),
+        **_origin(request),
+    )
+    with transaction.atomic():
+        head = AuditChain.objects.select_for_update().get(pk=CHAIN_HEAD_ID)
+        event.sequence = head.length + 1
+        event.occurred_at = timezone.now()
+        event.previous_hash = head.last_hash
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.length = event.sequence
+        head.last_hash = event.hash
+        head.save(update_fields=["length", "last_hash"])
+    return event
+
+
+def _describe(obj: models.Model | type[models.Model] | None) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    meta = obj._meta
+    object_type = f"{meta.app_label}.{meta.model_name}"
+    if isinstance(obj, type):
+        return {"object_type": object_type, "object_label": _text(str(meta.verbose_name), 200)}
+    return {
+        "object_type": object_type,
+        "object_id": _text("" if obj.pk is None else str(obj.pk), 64),
+        "object_label": _text(str(obj), 200),
+    }
+
+
+def _origin(request: HttpRequest | None) -> dict[str, Any]:
+    if request is None:
+        return {}
+    return {
+        "ip_address": client_ip(request) or "",
+        "user_agent": _text(request.META.get("HTTP_USER_AGENT", ""), 300),
+        "path": _text(request.path, 300),
+    }
+
+
+def _text(value: str, limit: int) -> str:
+    """Fit a value to its column (PostgreSQL refuses NUL characters and long values)."""
+    return str(value).replace("\x00", "")[:limit]
