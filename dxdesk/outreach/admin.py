@@ -1,24 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from dxdesk.lib.admin import ReadOnlyAdmin
 from dxdesk.outreach.models import CallAttempt, CallTask, Campaign, ExportJob
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Calls and queue state change only through the actions, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# Calls and queue state change only through the actions.
 
 
 @admin.register(Campaign)

@@ -1,24 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from dxdesk.lib.admin import ReadOnlyAdmin
 from dxdesk.programs.models import CountCap, MoneyPool, Program, ProgramRevision, Track
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Definitions change only through `dxdesk load_program`, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# Definitions change only through `dxdesk load_program`.
 
 
 @admin.register(Program)
