@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from dxdesk.accounts.roles import Role
 from dxdesk.outreach.models import CallAttempt, CallTask, TaskState
@@ -33,12 +34,15 @@ def test_an_operator_logs_a_call_from_the_keyboard(
         page.get_by_role("heading", name="業務メニュー").wait_for()  # type: ignore[attr-defined]
 
         page.goto(f"{base}/staff/outreach/{campaign.pk}/calls/")  # type: ignore[attr-defined]
+        expect(page.locator(":focus")).to_have_count(1)  # type: ignore[attr-defined]
         page.keyboard.press("Enter")  # type: ignore[attr-defined]  # "next call" has the focus
         page.get_by_role("heading", name="株式会社テスト001").wait_for()  # type: ignore[attr-defined]
         assert page.get_by_text("本事業の案内").is_visible()  # type: ignore[attr-defined]
 
+        outcome = page.get_by_label("結果")  # type: ignore[attr-defined]
+        expect(outcome).to_be_focused()  # autofocus lands after the htmx swap settles
         page.keyboard.press("7")  # type: ignore[attr-defined]  # the outcome list has the focus
-        assert page.get_by_label("結果").input_value() == "information_only"  # type: ignore[attr-defined]
+        expect(outcome).to_have_value("information_only")
         page.get_by_label("会話内容").fill("補助金の概要を説明。資料送付を希望。")  # type: ignore[attr-defined]
         page.get_by_label("ニーズ").fill("勤怠管理のクラウド化")  # type: ignore[attr-defined]
         person = page.get_by_label("応対者")  # type: ignore[attr-defined]
