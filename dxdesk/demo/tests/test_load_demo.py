@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
+from dxdesk.outreach.models import Campaign
 from dxdesk.programs.models import Program
 from dxdesk.registry.models import Company
 
@@ -21,6 +22,8 @@ def test_load_demo_loads_programmes_companies_and_one_user_per_role(
     first = capsys.readouterr().out
     assert Program.objects.count() == 5
     assert 100 <= Company.objects.count() <= 120
+    campaign = Campaign.objects.get()
+    assert campaign.tasks.count() == Company.objects.count()
     for role in Role.values:
         assert User.objects.get(email=f"{role}@demo.dxdesk.example").has_role(role)
     password = (tmp_path / "demo" / "password.txt").read_text().strip()
@@ -31,3 +34,4 @@ def test_load_demo_loads_programmes_companies_and_one_user_per_role(
     again = capsys.readouterr().out
     assert "(unchanged)" in again and password in again
     assert User.objects.filter(email__endswith="@demo.dxdesk.example").count() == len(Role.values)
+    assert Campaign.objects.count() == 1

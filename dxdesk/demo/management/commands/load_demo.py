@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from dxdesk.accounts.actions import ensure_demo_users
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
+from dxdesk.outreach.actions import create_campaign
+from dxdesk.outreach.models import Campaign
 from dxdesk.programs.actions import load_program
 from dxdesk.programs.definition import load_definition
+from dxdesk.programs.models import Track
 from dxdesk.registry.actions import import_companies
 from dxdesk.registry.importing import read_table
 from dxdesk.registry.models import Company
@@ -32,6 +37,7 @@ class Command(BaseCommand):
         demo_dir.mkdir(parents=True, exist_ok=True)
         self._load_programmes()
         self._load_companies(demo_dir, options["companies"], options["seed"])
+        self._start_campaign()
         self._print_logins(demo_dir)
 
     def _load_programmes(self) -> None:
@@ -49,6 +55,23 @@ class Command(BaseCommand):
         self.stdout.write(
             f"企業台帳: {summary.created:,} 社を読み込みました（不採用 {summary.rejected:,} 行）"
         )
+
+    def _start_campaign(self) -> None:
+        """A call campaign over the demo list, so operators find work at the call desk."""
+        if Campaign.objects.exists():
+            return
+        track = Track.objects.get(program__code="sapporo-dx-2026", kind="outreach")
+        today = timezone.localdate()
+        campaign = create_campaign(
+            track=track,
+            title="デモ架電キャンペーン",
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=90),
+            companies=Company.objects.all(),
+            by=None,
+            source_note="make demo",
+        )
+        self.stdout.write(f"架電キャンペーン: {campaign.title}（{campaign.tasks.count():,} 社）")
 
     def _print_logins(self, demo_dir: Path) -> None:
         password_file = demo_dir / "password.txt"
