@@ -327,9 +327,9 @@ def _promote(fund: Fund, now: datetime, by: User | None) -> None:
     if not fund.waiting_count or fund.limit is None:
         return
     promoted: list[FundRequest] = []
-    for waiting in FundRequest.objects.filter(fund=fund, state=RequestState.WAITING).order_by(
-        "sequence"
-    ):
+    # Streamed: the line may be thousands long and usually only its head moves.
+    in_line = FundRequest.objects.filter(fund=fund, state=RequestState.WAITING).order_by("sequence")
+    for waiting in in_line.iterator(chunk_size=20):
         if fund.taken + waiting.amount > fund.limit:
             break
         _record(
