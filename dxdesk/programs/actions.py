@@ -99,7 +99,10 @@ def conflicts_with_records(
     def refuse(path: str, message: str) -> None:
         errors.append(DefinitionError(path, locator.line_of(path), message))
 
-    caps = {cap.track_id: cap for cap in CountCap.objects.filter(track__program=program)}
+    caps = {
+        cap.track_id: cap
+        for cap in CountCap.objects.filter(track__program=program).select_related("fund")
+    }
     for track in program.tracks.all():
         path = f"tracks.{track.name}"
         new = definition.tracks.get(track.name)
@@ -125,7 +128,7 @@ def conflicts_with_records(
             )
         elif limit < committed:
             refuse(f"{path}.cap.limit", f"{limit:,} is below the {committed:,} already committed")
-    for pool in program.pools.all():
+    for pool in program.pools.select_related("fund"):
         path = f"pools.{pool.name}"
         new_pool = definition.pools.get(pool.name)
         if new_pool is None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -114,6 +115,17 @@ class RowProblem:
             "value": self.value,
             "action": "rejected" if self.rejected else "imported_without_value",
         }
+
+    @classmethod
+    def from_dict(cls, item: dict[str, Any]) -> RowProblem:
+        """The inverse of as_dict, for problems kept in an ImportJob."""
+        return cls(
+            row=int(item["row"]),
+            column=str(item["column"]),
+            reason=str(item["reason"]),
+            value=str(item.get("value", "")),
+            rejected=item.get("action") == "rejected",
+        )
 
 
 @dataclass

@@ -147,16 +147,7 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     response.write("\ufeff")
-    problems = [
-        RowProblem(
-            row=int(item["row"]),
-            column=str(item["column"]),
-            reason=str(item["reason"]),
-            value=str(item.get("value", "")),
-            rejected=item.get("action") == "rejected",
-        )
-        for item in job.rejections
-    ]
+    problems = [RowProblem.from_dict(item) for item in job.rejections]
     csv.writer(response).writerows(problems_as_csv_rows(problems))
     record_event(request, AuditAction.DOWNLOAD, job, rows=len(problems))
     return response
