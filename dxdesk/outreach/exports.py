@@ -144,7 +144,7 @@ def _row(
     def latest(key: str) -> str:
         return next((call[key] for call in reversed(calls) if call[key]), "")
 
-    closed = task.state not in {TaskState.UNTOUCHED, TaskState.RETRY, TaskState.CALLBACK}
+    closed = not task.is_queued
     return [
         company.ref,
         company.corporate_number,

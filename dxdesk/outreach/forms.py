@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dxdesk.accounts.models import User
 from dxdesk.outreach.actions import CallReport
-from dxdesk.outreach.models import CallAttempt, CampaignSource, ExportFormat
+from dxdesk.outreach.models import CallAttempt, CampaignSource
 from dxdesk.outreach.playbook import Playbook
 from dxdesk.programs.models import Track, TrackKind
 from dxdesk.registry.actions import store_upload
@@ -220,9 +220,3 @@ class CallLogSearchForm(forms.Form):
         ]
         callers = CallAttempt.objects.filter(campaign_id=campaign_id).values("caller_id")
         self.fields["caller"].queryset = User.objects.filter(pk__in=callers).order_by("full_name")
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=_("形式"), choices=ExportFormat.choices, initial=ExportFormat.XLSX
-    )

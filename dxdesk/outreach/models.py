@@ -271,9 +271,6 @@ class CallTask(models.Model):
         self.route_state = route_state
         return ["state", "due_at", "band_mask", "closed_at", "route_state"]
 
-    def close_and_save(self, state: str, now: Any) -> None:
-        self.save(update_fields=self.close(state, now))
-
     def count_call(self, attempt: CallAttempt) -> list[str]:
         self.calls += 1
         self.attempts += 1 if attempt.counted else 0

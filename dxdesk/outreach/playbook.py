@@ -6,7 +6,6 @@ every request, so each definition is read once per process and kept by its hash.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,6 @@ class Playbook:
     scripts: tuple[TalkScript, ...]
     measures: dict[str, PortalMeasure]
     targets: tuple[Target, ...]
-
-    def outcome(self, code: str) -> CallOutcome:
-        return self.outcomes[code]
 
     @property
     def cap_tracks(self) -> set[str]:
@@ -90,7 +86,7 @@ def cap_is_reached(fund: Fund | None) -> bool:
     """No room left for another company: spent, someone already waits, or intake closed."""
     if fund is None or fund.limit is None:
         return False
-    return not fund.intake_open or fund.waiting_count > 0 or (fund.remaining or 0) <= 0
+    return not fund.intake_open or not fund.fits(1)
 
 
 _CACHE: dict[tuple[str, str], Playbook] = {}
@@ -137,7 +133,3 @@ def band_label(schedule: CallSchedule, band: int | None) -> str:
         return ""
     start, end = schedule.bands[band]
     return f"{start:%H:%M}–{end:%H:%M}"
-
-
-def first_day(track_dates_start: object, fallback: datetime.date) -> datetime.date:
-    return track_dates_start if isinstance(track_dates_start, datetime.date) else fallback
