@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.apps import apps
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxdesk.audit.models import AuditAction
+from dxdesk.lib.dates import day_bounds
 
 
 def object_type_choices() -> list[tuple[str, str]]:
@@ -55,9 +54,9 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         # Dates are days in Asia/Tokyo, both ends included.
         if data["date_from"]:
-            events = events.filter(occurred_at__gte=_start_of(data["date_from"]))
+            events = events.filter(occurred_at__gte=day_bounds(data["date_from"])[0])
         if data["date_to"]:
-            events = events.filter(occurred_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+            events = events.filter(occurred_at__lt=day_bounds(data["date_to"])[1])
         if data["user"]:
             events = events.filter(user_email__icontains=data["user"].strip())
         if data["action"]:
@@ -65,7 +64,3 @@ class AuditFilterForm(forms.Form):
         if data["object_type"]:
             events = events.filter(object_type=data["object_type"])
         return events
-
-
-def _start_of(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))

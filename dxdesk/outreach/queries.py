@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from dxdesk.lib.dates import day_bounds
 from dxdesk.outreach.models import (
     QUEUED_STATES,
     CallAttempt,
@@ -33,11 +34,6 @@ def caps_reached(campaign: Campaign, playbook: Playbook) -> set[str]:
         track__program_id=campaign.program_id, track__name__in=names
     )
     return {cap.track.name for cap in caps if cap_is_reached(cap.fund)}
-
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=TOKYO)
-    return start, start + datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)

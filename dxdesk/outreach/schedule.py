@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import jpholiday
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from dxdesk.lib.dates import TOKYO
+
 Band = tuple[datetime.time, datetime.time]
 
 # Far enough to cross any run of holidays and closures; a calendar closed for longer
