@@ -12,19 +12,19 @@ an IMMEDIATE transaction on SQLite) states the same rule row by row and deals wi
 from __future__ import annotations
 
 import datetime
-import threading
 import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxdesk.funds.actions import IntakeClosed, LimitNotSet, request_funds
+from dxdesk.lib.background import run_after_commit
 from dxdesk.lib.bulk import insert_many
 from dxdesk.outreach.models import (
     CallAttempt,
@@ -162,15 +162,7 @@ def start_campaign_from_list(campaign: Campaign, job: ImportJob, table: Table) -
 
     Runs in a thread once the campaign row is committed, like the registry's own import.
     """
-
-    def run() -> None:
-        close_old_connections()
-        try:
-            build_campaign_from_list(campaign.pk, job.pk, table)
-        finally:
-            connection.close()
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+    run_after_commit(build_campaign_from_list, campaign.pk, job.pk, table)
 
 
 def build_campaign_from_list(campaign_id: int, job_id: int, table: Table) -> Campaign:

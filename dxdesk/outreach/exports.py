@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from dxdesk.lib.background import run_after_commit
 from dxdesk.outreach.models import (
     CallAttempt,
     CallTask,
@@ -214,15 +213,7 @@ def start_xlsx_export(campaign: Campaign, by: Any) -> ExportJob:
         total_rows=campaign.task_count,
         created_by=by,
     )
-
-    def run() -> None:
-        close_old_connections()
-        try:
-            write_xlsx_export(job.pk)
-        finally:
-            connection.close()
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+    run_after_commit(write_xlsx_export, job.pk)
     return job
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from dxdesk.lib.background import run_after_commit
 from dxdesk.lib.bulk import insert_many
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
 from dxdesk.registry.models import DERIVED_FIELDS, Company, ImportJob, ImportStatus
@@ -194,18 +194,10 @@ DERIVED = (*DERIVED_FIELDS, "updated_at")
 
 def start_import_job(job: ImportJob, table: Table) -> None:
     """Run a web upload's import in the background once the job row is committed."""
-
-    def run() -> None:
-        try:
-            run_import_job(job.pk, table)
-        finally:
-            connection.close()
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+    run_after_commit(run_import_job, job.pk, table)
 
 
 def run_import_job(job_id: int, table: Table) -> ImportJob:
-    close_old_connections()
     job = ImportJob.objects.get(pk=job_id)
     job.status = ImportStatus.RUNNING
     job.total_rows = table.total_rows
