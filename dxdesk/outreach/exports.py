@@ -30,22 +30,11 @@ from dxdesk.outreach.models import (
 )
 from dxdesk.outreach.playbook import Playbook, playbook_for
 from dxdesk.outreach.schedule import TOKYO
+from dxdesk.registry.importing import CALL_LIST_COLUMNS
 
 CHUNK = 2000
 
-LIST_COLUMNS = (
-    "管理番号",
-    "法人番号",
-    "商号又は名称",
-    "フリガナ",
-    "所在地",
-    "電話番号",
-    "業種",
-    "資本金",
-    "従業員数",
-    "代表者",
-    "メールアドレス",
-)
+LIST_COLUMNS = CALL_LIST_COLUMNS
 RESULT_COLUMNS = (
     "架電状況",
     "架電回数",

@@ -59,6 +59,9 @@ FIELD_LABELS = {
     "representative": "代表者",
     "email": "メールアドレス",
 }
+# The columns of a call list as the secretariat hands it over (and as exports give it
+# back): every field above but the postal code, in this order.
+CALL_LIST_COLUMNS = tuple(label for key, label in FIELD_LABELS.items() if key != "postal_code")
 
 
 def _header_key(text: str) -> str:
