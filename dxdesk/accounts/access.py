@@ -63,6 +63,16 @@ def signed_in(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
+def staff_front_door(request: HttpRequest, next_url: str) -> HttpResponse | None:
+    """Where someone not yet fully signed in for the staff area is sent, else None:
+    strangers to the sign-in page, staff without their second factor to its page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url)
+    if second_factor_missing(request):
+        return redirect(second_factor_url(request.user, next_url))
+    return None
+
+
 def roles_required(*roles: str) -> Callable[[View], View]:
     """Signed-in users holding one of `roles`; others get 403, strangers the sign-in page."""
     allowed = frozenset(roles)
@@ -72,10 +82,9 @@ def roles_required(*roles: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if second_factor_missing(request):
-                return redirect(second_factor_url(request.user, request.get_full_path()))
+            turned_away = staff_front_door(request, request.get_full_path())
+            if turned_away is not None:
+                return turned_away
             if not request.user.has_role(*allowed):  # type: ignore[union-attr]
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 
-from dxdesk.accounts.second_factor import second_factor_missing, second_factor_url
+from dxdesk.accounts.access import staff_front_door
+from dxdesk.accounts.second_factor import second_factor_missing
 
 
 class DxdeskAdminSite(admin.AdminSite):
@@ -26,12 +25,8 @@ class DxdeskAdminSite(admin.AdminSite):
         return super().has_permission(request) and not second_factor_missing(request)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        next_url = request.GET.get("next") or self.index_url(request)
-        if not request.user.is_authenticated:
-            return redirect_to_login(next_url)
-        if second_factor_missing(request):
-            return redirect(second_factor_url(request.user, next_url))
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        turned_away = staff_front_door(request, next_url)
+        if turned_away is not None:
+            return turned_away
         raise PermissionDenied
-
-    def index_url(self, request: HttpRequest) -> str:
-        return reverse("admin:index", current_app=self.name)
