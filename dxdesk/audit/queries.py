@@ -56,12 +56,19 @@ def check_chain(*, chunk_size: int = 2000) -> ChainCheck:
         expected += 1
     found = expected - 1
     head = AuditChain.objects.get()
-    if head.length > found or (head.length == found and head.last_hash != previous):
+    if head.length > found:
         return ChainCheck(
             found,
             previous,
             f"event #{found + 1} is missing: the chain's head records {head.length} events, "
             f"{found} remain",
+        )
+    if head.length == found and head.last_hash != previous:
+        return ChainCheck(
+            found,
+            previous,
+            f"event #{found} or the chain's head was replaced: the head records hash "
+            f"{head.last_hash[:12]}…, the events end in {previous[:12]}…",
         )
     if head.length < found:
         return ChainCheck(

@@ -80,3 +80,11 @@ def test_it_notices_an_event_forged_with_a_fresh_hash(events: list[AuditEvent]) 
         [forged.note, forged.compute_hash(), forged.pk],
     )
     assert f"event #{events[2].sequence} " in broken()
+
+
+def test_it_says_when_the_head_no_longer_matches_the_last_event(
+    events: list[AuditEvent],
+) -> None:
+    execute("UPDATE audit_auditchain SET last_hash = %s", ["0" * 64])
+    message = broken()
+    assert f"event #{events[-1].sequence} or the chain's head was replaced" in message
