@@ -32,7 +32,7 @@ lint: $(STAMP)
 
 # Every benchmark with its defaults (PostgreSQL ones need DATABASE_URL). The Splink
 # anchor runs in its own environment: see docs/benchmarks.md.
-BENCHMARKS := import search ledger dedupe outreach
+BENCHMARKS := import search ledger dedupe outreach privacy_report
 bench: $(STAMP)
 	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 

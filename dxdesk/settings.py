@@ -89,10 +89,13 @@ INSTALLED_APPS = [
     "csp",
     "dxdesk.accounts",
     "dxdesk.audit",
+    "dxdesk.files",
     "dxdesk.registry",
     "dxdesk.funds",
     "dxdesk.programs",
     "dxdesk.outreach",
+    "dxdesk.grants",
+    "dxdesk.reporting",
     "dxdesk.portal",
     "dxdesk.demo",
 ]
@@ -220,6 +223,12 @@ STATICFILES_DIRS = [BASE_DIR / "dxdesk" / "static"]
 # Uploaded files live outside the web root and are only served through views that
 # check access; there is deliberately no MEDIA_URL.
 FILE_STORE_DIR = Path(env_str("DXDESK_FILE_STORE", str(VAR_DIR / "files")))
+# Attachments (R-SEC-4): the largest accepted upload, and clamd's Unix socket for a
+# virus scan of each upload (empty: no scan; set but unreachable: uploads are refused).
+UPLOAD_MAX_BYTES = env_int("DXDESK_UPLOAD_MAX_MB", 10) * 1024 * 1024
+if UPLOAD_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("DXDESK_UPLOAD_MAX_MB must be a whole number above 0")
+CLAMD_SOCKET = env_str("DXDESK_CLAMD_SOCKET")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -269,3 +278,9 @@ LOGGING = {
 # How many rows an import writes per transaction: long enough to be fast, short
 # enough that SQLite's single writer is never held for more than a moment.
 IMPORT_CHUNK_ROWS = env_int("DXDESK_IMPORT_CHUNK_ROWS", 2000)
+
+# The monthly personal-information handling report (R-RPT-2): supervisors are reminded
+# (mail and the staff home page) from this many days before its due date, the 20th.
+PRIVACY_REPORT_REMINDER_DAYS = env_int("DXDESK_PRIVACY_REPORT_REMINDER_DAYS", 5)
+if PRIVACY_REPORT_REMINDER_DAYS < 0:
+    raise ImproperlyConfigured("DXDESK_PRIVACY_REPORT_REMINDER_DAYS must be 0 or more")

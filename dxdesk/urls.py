@@ -13,5 +13,7 @@ urlpatterns = [
     path("staff/programmes/", include("dxdesk.programs.urls")),
     path("staff/audit/", include("dxdesk.audit.urls")),
     path("staff/outreach/", include("dxdesk.outreach.urls")),
+    path("staff/reports/", include("dxdesk.reporting.urls")),
+    path("", include("dxdesk.grants.urls")),
     path("admin/", admin.site.urls),
 ]

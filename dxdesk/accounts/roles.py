@@ -46,10 +46,21 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outreach.view_calltask",
         "outreach.add_callattempt",
     },
-    Role.DESK: {"registry.view_company", "registry.view_contact"},
+    Role.DESK: {
+        "registry.view_company",
+        "registry.view_contact",
+        "grants.view_application",
+        "grants.add_application",
+    },
     Role.COACH: {"registry.view_company", "registry.view_contact"},
-    Role.REVIEWER: {"registry.view_company", "registry.view_contact"},
-    Role.FINANCE: {"registry.view_company", "registry.view_contact"},
+    Role.REVIEWER: {
+        "registry.view_company",
+        "registry.view_contact",
+        "registry.view_duplicatecandidate",
+        "registry.view_companymerge",
+        "grants.view_application",
+    },
+    Role.FINANCE: {"registry.view_company", "registry.view_contact", "grants.view_application"},
     Role.SUPERVISOR: {
         "registry.view_company",
         "registry.add_company",
@@ -59,7 +70,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "registry.change_contact",
         "registry.add_importjob",
         "registry.view_importjob",
+        "registry.view_duplicatecandidate",
+        "registry.change_duplicatecandidate",
+        "registry.view_companymerge",
+        "registry.add_companymerge",
+        "registry.change_companymerge",
         "audit.view_auditevent",
+        "reporting.view_monthlyprivacyreport",
+        "reporting.add_monthlyprivacyreport",
+        "reporting.change_monthlyprivacyreport",
         "outreach.view_campaign",
         "outreach.add_campaign",
         "outreach.view_calltask",
@@ -68,16 +87,20 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outreach.add_callattempt",
         "outreach.view_exportjob",
         "outreach.add_exportjob",
+        "grants.view_application",
+        "grants.add_application",
     },
     Role.CLIENT: {
         "registry.view_company",
         "registry.view_contact",
         "audit.view_auditevent",
+        "reporting.view_monthlyprivacyreport",
         "outreach.view_campaign",
         "outreach.view_calltask",
         "outreach.view_callattempt",
         "outreach.view_exportjob",
         "outreach.add_exportjob",
+        "grants.view_application",
     },
     Role.APPLICANT: set(),
     Role.ADMIN: {
@@ -90,12 +113,38 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "registry.view_contact",
         "registry.add_importjob",
         "registry.view_importjob",
+        "registry.view_duplicatecandidate",
+        "registry.change_duplicatecandidate",
+        "registry.view_companymerge",
+        "registry.add_companymerge",
+        "registry.change_companymerge",
         "audit.view_auditevent",
+        "reporting.view_monthlyprivacyreport",
         "outreach.view_campaign",
         "outreach.add_campaign",
         "outreach.view_calltask",
         "outreach.view_callattempt",
         "outreach.view_exportjob",
         "outreach.add_exportjob",
+        "grants.view_application",
+        "grants.add_application",
     },
 }
+
+
+# Field-level least privilege (R-SEC-1): data of these kinds is opened only by these
+# roles; everyone else sees that it exists, masked. Programme files mark which of their
+# attachments and fields are of which kind (`restricted = "tax"`).
+RESTRICTED_DATA: dict[str, frozenset[str]] = {
+    "tax": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    "anti_social_forces": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    "bank": frozenset({Role.FINANCE, Role.SUPERVISOR}),
+}
+
+
+def may_open(user: object, kind: str) -> bool:
+    """Whether a staff user may open data of a restricted `kind` ("" is not restricted)."""
+    if not kind:
+        return True
+    allowed = RESTRICTED_DATA.get(kind, frozenset())
+    return bool(getattr(user, "has_role", lambda *roles: False)(*allowed))

@@ -11,4 +11,12 @@ urlpatterns = [
     path("sign-in/authenticator/", views.otp_enrol, name="otp_enrol"),
     path("sign-out/", views.sign_out, name="logout"),
     path("home/", views.home, name="home"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -41,6 +42,32 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = public(SignInView.as_view())
+
+# Password reset for everyone: the link goes to the address on the account, the page
+# answers the same whether or not the address is registered, and the token dies when
+# the password changes. Staff still need their second factor after a reset.
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_sent"),
+    )
+)
+password_reset_sent = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
 
 
 @public
@@ -119,7 +146,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where signing in lands: the staff area for staff, the portal for applicants."""
     if request.user.is_secretariat:  # type: ignore[union-attr]
         return redirect("staff_home")
-    return redirect("portal:home")
+    return redirect("grants:my_page")
 
 
 @staff_required

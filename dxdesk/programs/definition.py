@@ -35,6 +35,7 @@ from dxdesk.programs.rules import (
     KPI_KINDS,
     POOL_KINDS,
     PROGRAMME_CODE,
+    RESTRICTED_KINDS,
     REVIEW_DEADLINES,
     ROUNDING_MODES,
     SESSION_MODES,
@@ -435,6 +436,7 @@ def _read_attachment(table: Reader) -> Attachment:
         code=table.name("code"),
         label=table.text("label"),
         required=table.flag("required", default=True),
+        restricted=table.choice("restricted", RESTRICTED_KINDS, default=""),
     )
     table.finish()
     return attachment

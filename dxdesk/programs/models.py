@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -7,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dxdesk.funds.models import Fund
@@ -31,6 +31,12 @@ class PoolKind(models.TextChoices):
 
 def definition_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(text_hash: str, text: str, code: str) -> rules.ProgramDefinition:
+    """Parsed once per process and version: every intake page reads its track's rules."""
+    return parse_definition(text, source=f"{code}.toml")
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):
@@ -105,9 +111,9 @@ class Program(models.Model):
         ]
         return figures
 
-    @cached_property
+    @property
     def definition(self) -> rules.ProgramDefinition:
-        return parse_definition(self.definition_text, source=f"{self.code}.toml")
+        return _parsed(self.definition_hash, self.definition_text, self.code)
 
 
 class ProgramRevision(models.Model):

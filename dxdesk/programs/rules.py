@@ -28,6 +28,7 @@ BOUNDS = ("about", "at_least", "at_most", "exactly")
 FORMULA_BASES = ("cost", "cost_minus_other_grant")
 ROUNDING_MODES = ("down", "up", "half_up")
 APPLICANT_KINDS = ("sme", "small_business", "any")
+RESTRICTED_KINDS = ("tax", "anti_social_forces", "bank")
 FIELD_TYPES = ("text", "textarea", "integer", "yen", "date", "choice", "boolean", "email", "phone")
 FIELD_FEEDS = ("eligible_cost_yen", "other_grant_yen", "requested_yen", "completion_date")
 DOCUMENT_KINDS = ("dx_plan", "three_year_plan", "interview_report", "support_report", "proposal")
@@ -176,6 +177,9 @@ class Attachment:
     code: str
     label: str
     required: bool = True
+    # "tax" or "anti_social_forces": data only certain roles may open (R-SEC-1); which
+    # roles is the security policy of dxdesk.accounts.roles.RESTRICTED_DATA.
+    restricted: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from dxdesk.lib.background import run_after_commit
-from dxdesk.lib.bulk import insert_many
+from dxdesk.lib.bulk import bulk_writing, insert_rows, values_subquery
+from dxdesk.registry.duplicates import count_import_duplicates
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
-from dxdesk.registry.models import DERIVED_FIELDS, Company, ImportJob, ImportStatus
+from dxdesk.registry.models import (
+    DERIVED_FIELDS,
+    Company,
+    ImportJob,
+    ImportStatus,
+    derived_values,
+)
 
 # Fields an import may set; derived search keys follow from them.
 IMPORTED_FIELDS = (
@@ -84,21 +92,22 @@ def import_companies(
         if on_progress:
             on_progress(processed, summary.total_rows)
 
-    for parsed in iter_company_rows(table):
-        if isinstance(parsed, list):
-            summary.problems.extend(parsed)
-            processed += 1
-            continue
-        duplicate = _earlier_row(parsed, seen_numbers, seen_refs)
-        if duplicate is not None:
-            summary.problems.append(duplicate)
-            processed += 1
-            continue
-        summary.problems.extend(parsed.notes)
-        chunk.append(parsed)
-        if len(chunk) >= chunk_size:
-            flush()
-    flush()
+    with bulk_writing():
+        for parsed in iter_company_rows(table):
+            if isinstance(parsed, list):
+                summary.problems.extend(parsed)
+                processed += 1
+                continue
+            duplicate = _earlier_row(parsed, seen_numbers, seen_refs)
+            if duplicate is not None:
+                summary.problems.append(duplicate)
+                processed += 1
+                continue
+            summary.problems.extend(parsed.notes)
+            chunk.append(parsed)
+            if len(chunk) >= chunk_size:
+                flush()
+        flush()
     return summary
 
 
@@ -134,20 +143,16 @@ def _write_chunk(
     with transaction.atomic():
         numbers = [row.corporate_number for row in rows if row.corporate_number]
         refs = [row.ref for row in rows if row.ref]
-        by_number = {
-            c.corporate_number: c for c in Company.objects.filter(corporate_number__in=numbers)
-        }
-        by_ref = {c.ref: c for c in Company.objects.filter(ref__in=refs)}
-        to_create: list[Company] = []
+        by_number = {c.corporate_number: c for c in _stored("corporate_number", numbers)}
+        by_ref = {c.ref: c for c in _stored("ref", refs)}
+        to_create: list[tuple[Any, ...]] = []
         to_update: list[Company] = []
         for row in rows:
             existing = by_number.get(row.corporate_number) if row.corporate_number else None
             if existing is None and row.ref:
                 existing = by_ref.get(row.ref)
             if existing is None:
-                company = Company(**_values(row))
-                company.refresh_derived_fields()
-                to_create.append(company)
+                to_create.append(_new_company(row))
             elif _apply(existing, row):
                 existing.refresh_derived_fields()
                 existing.updated_at = timezone.now()
@@ -158,7 +163,7 @@ def _write_chunk(
         summary.updated += len(to_update)
         if dry_run:
             return
-        insert_many(Company, to_create)
+        insert_rows(Company, NEW_COMPANY_FIELDS, to_create)
         if to_update:
             Company.objects.bulk_update(to_update, [*IMPORTED_FIELDS, *DERIVED], batch_size=500)
         if job is not None:
@@ -168,6 +173,40 @@ def _write_chunk(
                 updated_count=summary.updated,
                 unchanged_count=summary.unchanged,
             )
+
+
+NEW_COMPANY_FIELDS = (*IMPORTED_FIELDS, *DERIVED_FIELDS)
+_imported_values = operator.attrgetter(*IMPORTED_FIELDS)
+
+
+def _new_company(row: CompanyRow) -> tuple[Any, ...]:
+    """The NEW_COMPANY_FIELDS of a company created from `row`, as Company.save would set them.
+
+    Building the tuple directly skips Model.__init__ and the per-field value lookups of
+    bulk_create, about a fifth of an import's time.
+    """
+    return _imported_values(row) + derived_values(
+        name=row.name,
+        name_kana=row.name_kana,
+        phone=row.phone,
+        address=row.address,
+        industry_code=row.industry_code,
+        capital_yen=row.capital_yen,
+        employees=row.employees,
+        sole_proprietor=row.sole_proprietor,
+    )
+
+
+def _stored(field_name: str, values: list[str]) -> list[Company]:
+    """The companies whose 法人番号 or 管理番号 (field_name) is one of `values`."""
+    if not values:
+        return []
+    # Excluding blanks lets both databases use the partial unique index on the field.
+    return list(
+        Company.objects.filter(**{f"{field_name}__in": values_subquery(values)})
+        .exclude(**{field_name: ""})
+        .order_by()
+    )
 
 
 def _values(row: CompanyRow) -> dict[str, Any]:
@@ -205,6 +244,7 @@ def run_import_job(job_id: int, table: Table) -> ImportJob:
     job.save(update_fields=["status", "total_rows", "detected_format"])
     try:
         summary = import_companies(table, dry_run=job.dry_run, job=job)
+        job.duplicate_count = count_import_duplicates(job)
     except Exception as error:
         job.status = ImportStatus.FAILED
         job.failure = f"{type(error).__name__}: {error}"

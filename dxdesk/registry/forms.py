@@ -111,3 +111,20 @@ class ImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label=_("確認のみ（取り込まない）"), required=False)
+
+
+class SurvivorForm(forms.Form):
+    """Which company of a 名寄せ pair stays; the other is merged into it."""
+
+    survivor = forms.TypedChoiceField(
+        label=_("残す企業"),
+        coerce=int,
+        error_messages={
+            "required": _("残す企業を選んでください。"),
+            "invalid_choice": _("残す企業はこの候補の二社のどちらかを選んでください。"),
+        },
+    )
+
+    def __init__(self, first_id: int, second_id: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [(first_id, first_id), (second_id, second_id)]

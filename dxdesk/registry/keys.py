@@ -156,12 +156,20 @@ _TRAILING_FORM = re.compile(
 _FORM_BY_SPELLING: dict[str, LegalForm] = {
     spelling.casefold(): form for spelling, form in (_FULL_SPELLINGS | _ABBREVIATIONS).items()
 }
-_WHITESPACE = re.compile(r"\s+")
+# Every full spelling holds one of these words and every abbreviation a bracket, so a name
+# with neither has no legal form; this cheap test spares most names the two searches above.
+FULL_SPELLING_WORDS = ("会社", "法人", "組合")
+_MAY_HOLD_FORM = re.compile("[()]|" + "|".join(FULL_SPELLING_WORDS))
+_CIRCLED_CHARACTER = re.compile("[" + "".join(map(chr, _CIRCLED)) + "]")
 
 
 def _normalise(text: str) -> str:
     """NFKC with single spaces and nothing at either end."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text.translate(_CIRCLED))).strip()
+    # str.translate looks every character up in a dict: too slow for text that, nearly
+    # always, holds none of the few circled forms.
+    if _CIRCLED_CHARACTER.search(text) is not None:
+        text = text.translate(_CIRCLED)
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _form_of(match: re.Match[str]) -> LegalForm:
@@ -178,6 +186,8 @@ def split_legal_form(name: str) -> tuple[str, LegalForm | None, LegalFormPositio
     ("サンプル株式会社札幌支店") is not recognised.
     """
     text = _normalise(name)
+    if _MAY_HOLD_FORM.search(text) is None:
+        return text, None, ""
     leading = _LEADING_FORM.match(text)
     if leading is not None:
         return text[leading.end() :].strip(), _form_of(leading), "before"
@@ -224,13 +234,18 @@ class _SeparatorRemover(dict[int, int | None]):
 _SEPARATOR_REMOVER = _SeparatorRemover()
 
 
-def _fixed_point(key: str, step: Callable[[str], str]) -> str:
+def _fixed_point(
+    key: str, step: Callable[[str], str], settled: Callable[[str], bool] | None = None
+) -> str:
     """Apply step until the key stops changing, so that every key maps to itself.
 
     One pass can leave work for the next: a legal form that surfaces only once punctuation
-    is gone ("・株式会社サンプル"), or a postcode written in kanji numerals.
+    is gone ("・株式会社サンプル"), or a postcode written in kanji numerals. `settled` is a
+    cheap test that step would give the key back unchanged, sparing that last pass.
     """
     for _ in range(len(key) + 2):
+        if settled is not None and settled(key):
+            return key
         following = step(key)
         if following == key:
             return key
@@ -242,9 +257,25 @@ def _name_step(text: str) -> str:
     return _fold(_strip_legal_forms(text))
 
 
+# Characters that every part of _name_step leaves as they are: NFKC, case folding and
+# kata2hira do not change them and none is a separator (test_keys checks each one).
+SETTLED_NAME_CHARACTERS = "0-9a-z\u3005\u3041-\u3096\u30fc\u4e00-\u9fff"
+_SETTLED_NAME = re.compile(f"[{SETTLED_NAME_CHARACTERS}]*")
+
+
+def _name_settled(key: str) -> bool:
+    """True if _name_step(key) == key: nothing to fold and no legal form to take away."""
+    return (
+        _SETTLED_NAME.fullmatch(key) is not None
+        and _MAY_HOLD_FORM.search(key) is None
+        # Characters that are each in NFKC form can still compose with one another.
+        and unicodedata.is_normalized("NFKC", key)
+    )
+
+
 def name_key(name: str) -> str:
     """The company name folded for matching: no legal form, hiragana, no spaces or dots."""
-    return _fixed_point(_name_step(name), _name_step)
+    return _fixed_point(_name_step(name), _name_step, _name_settled)
 
 
 def query_key(text: str) -> str:
@@ -291,7 +322,13 @@ _FOLDED_READINGS = tuple(
 )
 
 
+# A text holding none of the readings anywhere has none to strip at either end.
+_ANY_READING = re.compile("|".join(_FOLDED_READINGS))
+
+
 def _strip_readings(text: str) -> str:
+    if _ANY_READING.search(text) is None:
+        return text
     for reading in _FOLDED_READINGS:
         if text.startswith(reading) and len(text) > len(reading):
             return _strip_readings(text[len(reading) :])
@@ -305,6 +342,24 @@ def _kana_step(text: str) -> str:
     return _strip_readings(_fold(_strip_legal_forms(katakana)).translate(_SMALL_KANA))
 
 
+# As for names, less the small kana that _kana_step writes full size; hira2kata and back
+# gives each of these itself (test_keys checks each one).
+SETTLED_KANA_CHARACTERS = "0-9a-z\u3005\u30fc\u4e00-\u9fff" + "".join(
+    character for character in map(chr, range(0x3041, 0x3097)) if ord(character) not in _SMALL_KANA
+)
+_SETTLED_KANA = re.compile(f"[{SETTLED_KANA_CHARACTERS}]*")
+
+
+def _kana_settled(key: str) -> bool:
+    """True if _kana_step(key) == key: nothing to fold and no legal form or reading to strip."""
+    return (
+        _SETTLED_KANA.fullmatch(key) is not None
+        and _MAY_HOLD_FORM.search(key) is None
+        and _ANY_READING.search(key) is None
+        and unicodedata.is_normalized("NFKC", key)
+    )
+
+
 def kana_key(kana: str) -> str:
     """The furigana folded for matching, bank-transfer kana included.
 
@@ -312,7 +367,7 @@ def kana_key(kana: str) -> str:
     (カ), ユウゲンガイシャ …). Small kana are written full size (ッ → つ) because 全銀 names
     cannot write them, so "サッポロ" and "ｻﾂﾎﾟﾛ" meet.
     """
-    return _fixed_point(_kana_step(kana), _kana_step)
+    return _fixed_point(_kana_step(kana), _kana_step, _kana_settled)
 
 
 # --- Phone numbers ---------------------------------------------------------------------
@@ -437,7 +492,27 @@ def address_key(address: str) -> str:
     "-", a trailing "号" or dash goes, 条 and 線 stay. A leading postcode is dropped; the
     prefecture and any building name are kept.
     """
-    return _fixed_point(_address_step(address), _address_step)
+    return _fixed_point(_address_step(address), _address_step, _address_settled)
+
+
+# What _address_step would still change: whitespace, 〒, a dash other than "-", a kanji
+# numeral, が/ヶ/ヵ between kanji, a word after a number that becomes "-", の between
+# numbers, or a "-" not followed by a digit (which a doubled dash also has).
+_ADDRESS_UNSETTLED = re.compile(
+    rf"[\s〒‐‑‒–—―−﹣－{_NUMERAL}]"
+    r"|(?<=[\u4e00-\u9fff])[がヶヵ](?=[\u4e00-\u9fff])"
+    rf"|{_SEPARATOR_AFTER_NUMBER.pattern}|{_NO_BETWEEN_NUMBERS.pattern}"
+    r"|-(?!\d)"
+)
+
+
+def _address_settled(key: str) -> bool:
+    """True if _address_step(key) == key."""
+    return (
+        _ADDRESS_UNSETTLED.search(key) is None
+        and key.casefold() == key
+        and unicodedata.is_normalized("NFKC", key)
+    )
 
 
 def _address_step(address: str) -> str:
@@ -513,6 +588,8 @@ PREFECTURES: tuple[str, ...] = (
     "沖縄県",
 )
 
+_PREFECTURE = re.compile("|".join(PREFECTURES))
+
 SAPPORO_WARDS: tuple[str, ...] = (
     "中央区",
     "北区",
@@ -579,10 +656,9 @@ def ward_of(address: str) -> str:
     """The ward of a designated city (札幌市中央区 → 中央区), else the 市/区/町/村; "" if none."""
     text = _POSTCODE.sub("", _DASHES.sub("-", unicodedata.normalize("NFKC", address)))
     text = "".join(text.split())
-    for prefecture in PREFECTURES:
-        if text.startswith(prefecture):
-            text = text[len(prefecture) :]
-            break
+    prefecture = _PREFECTURE.match(text)
+    if prefecture is not None:
+        text = text[prefecture.end() :]
     if not any(text.startswith(name) for name in _IRREGULAR_MUNICIPALITIES):
         county = _COUNTY.match(text)
         if county is not None:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from dxdesk.accounts.roles import Role
 from dxdesk.registry import keys, sme
 
 
@@ -36,10 +37,18 @@ SAPPORO_WARDS = [
 
 class CompanyQuerySet(models.QuerySet["Company"]):
     def visible_to(self, user: Any) -> CompanyQuerySet:
-        """The registry is shared by the whole secretariat and the client; nobody else."""
+        """The registry is shared by the whole secretariat and the client; nobody else.
+
+        A company merged into another (名寄せ) is left out of every list, search, page and
+        campaign; it is kept only so that the merge can be undone.
+        """
         if user.is_authenticated and user.is_secretariat:
-            return self
+            return self.current()
         return self.none()
+
+    def current(self) -> CompanyQuerySet:
+        """Companies not merged into another."""
+        return self.filter(merged_into__isnull=True)
 
     def search(self, text: str) -> CompanyQuerySet:
         """Companies matching a search box entry written any way a person might.
@@ -116,6 +125,18 @@ class Company(models.Model):
     do_not_call = models.BooleanField(_("架電禁止"), default=False)
     consents_to_contact = models.BooleanField(_("連絡への同意"), default=False)
     notes = models.TextField(_("備考"), blank=True, default="")
+    # Set by merging.merge_companies, cleared by undo_merge. Not indexed: no page looks
+    # companies up by it, and every index slows the import of a 50,000-row list.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("統合先"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     # Derived on every save (see refresh_derived_fields); never edited by hand.
     name_key = models.CharField(max_length=200, editable=False, default="")
@@ -171,25 +192,20 @@ class Company(models.Model):
 
     def refresh_derived_fields(self) -> None:
         """Search keys, ward and SME class follow from what was entered."""
-        bare_name, legal_form, _position = keys.split_legal_form(self.name)
-        if legal_form is not None:
-            self.legal_form = legal_form.value
-        self.name_key = keys.name_key(self.name)
-        self.kana_key = (
-            keys.kana_key(self.name_kana) if self.name_kana else keys.kana_key(bare_name)
-        )
-        self.phone_key = keys.phone_key(self.phone)
-        self.address_key = keys.address_key(self.address)
-        self.ward = keys.ward_of(self.address) or self.ward
-        self.industry_division = self.industry_code[:1]
-        result = sme.classify(
-            self.industry_code or None,
-            self.capital_yen,
-            self.employees,
+        derived = derived_values(
+            name=self.name,
+            name_kana=self.name_kana,
+            phone=self.phone,
+            address=self.address,
+            industry_code=self.industry_code,
+            capital_yen=self.capital_yen,
+            employees=self.employees,
             sole_proprietor=self.sole_proprietor,
         )
-        self.size_class = result.size.value
-        self.size_reason = result.reason
+        for field_name, value in zip(DERIVED_FIELDS, derived, strict=True):
+            # A name without a legal form, or an address without a ward, keeps what was set.
+            if value or field_name not in _KEPT_WHEN_UNDERIVED:
+                setattr(self, field_name, value)
 
     @property
     def phone_display(self) -> str:
@@ -207,6 +223,40 @@ DERIVED_FIELDS = (
     "size_class",
     "size_reason",
 )
+_KEPT_WHEN_UNDERIVED = frozenset({"legal_form", "ward"})
+
+
+def derived_values(
+    *,
+    name: str,
+    name_kana: str,
+    phone: str,
+    address: str,
+    industry_code: str,
+    capital_yen: int | None,
+    employees: int | None,
+    sole_proprietor: bool,
+) -> tuple[str, ...]:
+    """The DERIVED_FIELDS of a company entered with these values, in that order.
+
+    The legal form and the ward are "" when the name has none or the address names none;
+    a stored company then keeps what it had. Imports call this directly, without a model.
+    """
+    bare_name, legal_form, _position = keys.split_legal_form(name)
+    result = sme.classify(
+        industry_code or None, capital_yen, employees, sole_proprietor=sole_proprietor
+    )
+    return (
+        "" if legal_form is None else legal_form.value,
+        keys.name_key(name),
+        keys.kana_key(name_kana) if name_kana else keys.kana_key(bare_name),
+        keys.phone_key(phone),
+        keys.address_key(address),
+        keys.ward_of(address),
+        industry_code[:1],
+        result.size.value,
+        result.reason,
+    )
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -262,6 +312,9 @@ class ImportJob(models.Model):
     rejected_count = models.PositiveIntegerField(_("不採用"), default=0)
     warnings = models.JSONField(_("注意"), default=list, blank=True)
     rejections = models.JSONField(_("不採用の行"), default=list, blank=True)
+    # Imported companies with a probable duplicate in the registry (名寄せ); None when not
+    # checked (a dry run, or an import that failed).
+    duplicate_count = models.PositiveIntegerField(_("重複の可能性"), null=True, blank=True)
     failure = models.TextField(_("失敗の理由"), blank=True, default="")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -286,3 +339,164 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+
+# Who sees 名寄せ candidates and merges: reviewers look for double applications with them.
+REVIEWING_ROLES = (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+
+
+class CandidateState(models.TextChoices):
+    OPEN = "open", _("未確認")
+    MERGED = "merged", _("統合済み")
+    NOT_SAME = "not_same", _("別の企業")
+
+
+class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):
+    def visible_to(self, user: Any) -> DuplicateCandidateQuerySet:
+        """Reviewers (double applications), supervisors and admins; nobody else."""
+        if user.is_authenticated and user.has_role(*REVIEWING_ROLES):
+            return self
+        return self.none()
+
+    def to_review(self) -> DuplicateCandidateQuerySet:
+        """Open pairs of which neither company has since been merged into a third."""
+        return self.filter(
+            state=CandidateState.OPEN,
+            first__merged_into__isnull=True,
+            second__merged_into__isnull=True,
+        )
+
+
+class DuplicateCandidate(models.Model):
+    """Two stored companies that 名寄せ says may be one, waiting for a person to decide.
+
+    The pair is held once, lower id first. A pair decided "not the same" stays, so that it
+    is never proposed again.
+    """
+
+    first = models.ForeignKey(
+        Company,
+        verbose_name=_("企業（左）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the unique (first, second) index serves it
+    )
+    second = models.ForeignKey(
+        Company, verbose_name=_("企業（右）"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField(_("一致度"))
+    reason = models.CharField(_("理由"), max_length=200)
+    state = models.CharField(
+        _("状態"), max_length=10, choices=CandidateState.choices, default=CandidateState.OPEN
+    )
+    proposed_at = models.DateTimeField(_("提案日時"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("名寄せ候補")
+        verbose_name_plural = _("名寄せ候補")
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_candidate_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_candidate_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-score", "id"], name="duplicate_candidate_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} / {self.second_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CandidateState.OPEN
+
+
+class CompanyMergeQuerySet(models.QuerySet["CompanyMerge"]):
+    def visible_to(self, user: Any) -> CompanyMergeQuerySet:
+        if user.is_authenticated and user.has_role(*REVIEWING_ROLES):
+            return self
+        return self.none()
+
+
+class CompanyMerge(models.Model):
+    """One merge of a company into another, with what it moved, so that it can be undone.
+
+    `record` holds {"relations": [{"relation": "app.model.field", "label": ..., "ids":
+    [...]}], "filled": {field: value}, "taken": {field: value}}: the rows re-pointed from
+    the merged company to the survivor, the survivor's blank fields filled from the merged
+    company, and the unique fields (法人番号, 管理番号) moved from one to the other.
+    """
+
+    survivor = models.ForeignKey(
+        Company, verbose_name=_("統合先（残す企業）"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Company, verbose_name=_("統合元（消す企業）"), on_delete=models.PROTECT, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        DuplicateCandidate,
+        verbose_name=_("名寄せ候補"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    record = models.JSONField(_("統合の記録"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("統合者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("統合日時"))
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("取消者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    objects = CompanyMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企業の統合")
+        verbose_name_plural = _("企業の統合")
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=Q(undone_at__isnull=True),
+                name="company_merge_once_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The survivor's fields the merge filled or moved, as people call them."""
+        names = [*self.record.get("taken", {}), *self.record.get("filled", {})]
+        return [str(Company._meta.get_field(name).verbose_name) for name in names]  # type: ignore[union-attr]

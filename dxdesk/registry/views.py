@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dxdesk.accounts.access import roles_required, staff_required
 from dxdesk.accounts.roles import Role
@@ -15,11 +15,33 @@ from dxdesk.audit.actions import record_event
 from dxdesk.audit.models import AuditAction
 from dxdesk.lib.paging import CappedPaginator
 from dxdesk.registry.actions import problems_as_csv_rows, start_import_job, store_upload
-from dxdesk.registry.forms import CompanyForm, CompanySearchForm, ContactForm, ImportForm
+from dxdesk.registry.duplicates import import_warning, side_by_side
+from dxdesk.registry.forms import (
+    CompanyForm,
+    CompanySearchForm,
+    ContactForm,
+    ImportForm,
+    SurvivorForm,
+)
 from dxdesk.registry.importing import RowProblem, UnreadableFile, read_table
-from dxdesk.registry.models import Company, ImportJob
+from dxdesk.registry.merging import (
+    MergeRefused,
+    mark_not_same,
+    merge_companies,
+    merge_for,
+    relation_counts,
+    undo_merge,
+)
+from dxdesk.registry.models import (
+    REVIEWING_ROLES,
+    Company,
+    CompanyMerge,
+    DuplicateCandidate,
+    ImportJob,
+)
 
 registry_editors = roles_required(Role.SUPERVISOR, Role.ADMIN)
+duplicate_reviewers = roles_required(*REVIEWING_ROLES)
 
 PAGE_SIZE = 50
 
@@ -137,7 +159,12 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
     template = (
         "registry/import_status.html#progress" if request.htmx else "registry/import_status.html"
     )
-    return render(request, template, {"job": job, "problems": job.rejections[:200]})
+    duplicates = import_warning(job.duplicate_count) if job.duplicate_count is not None else ""
+    return render(
+        request,
+        template,
+        {"job": job, "problems": job.rejections[:200], "duplicate_warning": duplicates},
+    )
 
 
 @registry_editors
@@ -151,3 +178,106 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     csv.writer(response).writerows(problems_as_csv_rows(problems))
     record_event(request, AuditAction.DOWNLOAD, job, rows=len(problems))
     return response
+
+
+# --- 名寄せ review ----------------------------------------------------------------------------
+
+
+@duplicate_reviewers
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    candidates = (
+        DuplicateCandidate.objects.visible_to(request.user)
+        .to_review()
+        .select_related("first", "second")
+    )
+    page = CappedPaginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_event(request, AuditAction.VIEW, DuplicateCandidate, rows=len(page.object_list))
+    return render(request, "registry/duplicate_list.html", {"page": page})
+
+
+@duplicate_reviewers
+@require_GET
+def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidates = DuplicateCandidate.objects.visible_to(request.user).select_related(
+        "first", "second", "decided_by"
+    )
+    candidate = get_object_or_404(candidates, pk=candidate_id)
+    left, right = candidate.first, candidate.second
+    counts = [
+        (title, per.get(left.pk, 0), per.get(right.pk, 0))
+        for title, per in relation_counts([left, right])
+    ]
+    record_event(request, AuditAction.VIEW, candidate, note=f"companies: {left.pk}, {right.pk}")
+    context = {
+        "candidate": candidate,
+        "left": left,
+        "right": right,
+        "fields": side_by_side(left, right),
+        "counts": counts,
+    }
+    return render(request, "registry/duplicate_detail.html", context)
+
+
+@registry_editors
+@require_POST
+def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidates = DuplicateCandidate.objects.visible_to(request.user).select_related(
+        "first", "second"
+    )
+    candidate = get_object_or_404(candidates, pk=candidate_id)
+    form = SurvivorForm(candidate.first_id, candidate.second_id, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["survivor"]))
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    survivor, merged = merge_for(candidate, form.cleaned_data["survivor"])
+    try:
+        merge_companies(survivor, merged, by=request.user, candidate=candidate, request=request)
+    except MergeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    messages.success(
+        request,
+        _("「%(merged)s」を「%(survivor)s」に統合しました。")
+        % {"merged": merged.name, "survivor": survivor.name},
+    )
+    return redirect("registry:duplicate_list")
+
+
+@registry_editors
+@require_POST
+def duplicate_not_same(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(
+        DuplicateCandidate.objects.visible_to(request.user), pk=candidate_id
+    )
+    try:
+        mark_not_same(candidate, by=request.user, request=request)
+    except MergeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    messages.success(request, _("別の企業として記録しました。この組は今後提案されません。"))
+    return redirect("registry:duplicate_list")
+
+
+@duplicate_reviewers
+@require_GET
+def merge_list(request: HttpRequest) -> HttpResponse:
+    merges = CompanyMerge.objects.visible_to(request.user).select_related(
+        "survivor", "merged", "merged_by", "undone_by"
+    )
+    page = CappedPaginator(merges, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_event(request, AuditAction.VIEW, CompanyMerge, rows=len(page.object_list))
+    return render(request, "registry/merge_list.html", {"page": page})
+
+
+@registry_editors
+@require_POST
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    merge = get_object_or_404(CompanyMerge.objects.visible_to(request.user), pk=merge_id)
+    try:
+        undo_merge(merge, by=request.user, request=request)
+    except MergeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("統合を取り消しました。二社は元どおり別々の企業です。"))
+    return redirect("registry:merge_list")

@@ -148,7 +148,7 @@ def test_applicants_sign_in_with_a_password_only() -> None:
     client = Client()
     response = sign_in(client, "shacho@a-shoji.example.jp")
     assert response["Location"] == "/accounts/home/"
-    assert client.get("/accounts/home/")["Location"] == "/"
+    assert client.get("/accounts/home/")["Location"] == "/my/"  # My Page
     assert client.get("/accounts/sign-in/code/")["Location"] == "/accounts/home/"
 
 

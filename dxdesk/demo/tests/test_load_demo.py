@@ -20,7 +20,7 @@ def test_load_demo_loads_programmes_companies_and_one_user_per_role(
     settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
     call_command("load_demo", "--companies", "120")
     first = capsys.readouterr().out
-    assert Program.objects.count() == 5
+    assert Program.objects.count() == 6
     assert 100 <= Company.objects.count() <= 120
     campaign = Campaign.objects.get()
     assert campaign.tasks.count() == Company.objects.count()

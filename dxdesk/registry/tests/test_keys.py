@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
+import jaconv
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dxdesk.registry import keys
 from dxdesk.registry.keys import (
     LEGAL_FORM_CHOICES,
     LEGAL_FORM_LABELS,
@@ -430,3 +435,115 @@ def test_a_building_name_starting_with_a_numeral_keeps_its_kanji() -> None:
     assert address_key("札幌市中央区北三条西四丁目一番二") == address_key(
         "札幌市中央区北3条西4丁目1-2"
     )
+
+
+# --- the shortcuts that spare an import most of the work -----------------------------
+
+
+def _members(character_class: str) -> list[str]:
+    pattern = re.compile(f"[{character_class}]")
+    return [chr(point) for point in range(0x10000) if pattern.fullmatch(chr(point))]
+
+
+def _is_separator(character: str) -> bool:
+    return character in "−～~" or unicodedata.category(character).startswith(("Z", "P", "C"))
+
+
+def test_every_settled_name_character_is_left_as_it_is_by_folding() -> None:
+    for character in _members(keys.SETTLED_NAME_CHARACTERS):
+        assert unicodedata.normalize("NFKC", character) == character
+        assert character.casefold() == character
+        assert jaconv.kata2hira(character) == character
+        assert not _is_separator(character)
+        assert keys._name_step(character) == character
+
+
+def test_every_settled_kana_character_comes_back_from_katakana_as_it_was() -> None:
+    for character in _members(keys.SETTLED_KANA_CHARACTERS):
+        katakana = jaconv.hira2kata(character)
+        assert unicodedata.normalize("NFKC", katakana) == katakana
+        assert katakana.casefold() == katakana
+        assert jaconv.kata2hira(katakana) == character
+        assert character.translate(keys._SMALL_KANA) == character
+        assert not _is_separator(character)
+        assert not keys._DASH_AFTER_KANA.search(f"か{character}")
+        assert keys._kana_step(character) == character
+
+
+def test_every_full_legal_form_holds_a_word_that_the_quick_test_looks_for() -> None:
+    for spelling in keys._FULL_SPELLINGS:
+        assert any(word in spelling for word in keys.FULL_SPELLING_WORDS), spelling
+
+
+# Text made of settled characters (readings and legal forms among them), and the same
+# with now and then something that a pass would still change.
+settled_pieces = list("さつぽろきようあーびる々札幌一二三十abc019ゔ") + [
+    "かぶしきがいしや",
+    "きようどうくみあい",
+    "ゆうげんかいしや",
+    "株式会社",
+    "法人",
+]
+unsettled_pieces = [
+    "\u3099",
+    "ｶ",
+    "Ａ",
+    "・",
+    "(",
+    "-",
+    "ｶ)",
+    "(株",
+    " ",
+    "ﾞ",
+    "㈱",
+    "ヶ",
+    "ぁ",
+    "テ",
+]
+settled_text = st.lists(st.sampled_from(settled_pieces), max_size=10).map("".join) | st.lists(
+    st.sampled_from(settled_pieces + unsettled_pieces), max_size=10
+).map("".join)
+address_text = st.lists(
+    st.sampled_from(
+        list("北海道札幌市中央区南西東条丁目番地号線館室町のノ〒ヶケがビル0123456789")
+        + list("一二三十百千〇-‐－− 　\u3000fF")
+        + ["1-2", "3条", "5-", "--", "二十四軒", "百合ケ原", "1番町", "2号室"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(settled_text)
+def test_a_name_key_found_settled_is_left_unchanged_by_another_pass(text: str) -> None:
+    if keys._name_settled(text):
+        assert keys._name_step(text) == text
+
+
+@settings(max_examples=500)
+@given(settled_text)
+def test_a_kana_key_found_settled_is_left_unchanged_by_another_pass(text: str) -> None:
+    if keys._kana_settled(text):
+        assert keys._kana_step(text) == text
+
+
+@settings(max_examples=500)
+@given(address_text | names)
+def test_an_address_key_found_settled_is_left_unchanged_by_another_pass(text: str) -> None:
+    if keys._address_settled(text):
+        assert keys._address_step(text) == text
+
+
+@settings(max_examples=500)
+@given(names | settled_text)
+def test_a_name_without_the_words_or_brackets_of_a_legal_form_has_none(name: str) -> None:
+    text = keys._normalise(name)
+    if keys._MAY_HOLD_FORM.search(text) is None:
+        assert keys._LEADING_FORM.match(text) is None
+        assert keys._TRAILING_FORM.search(text) is None
+
+
+@given(names | st.text(st.sampled_from(" \t\n\u3000\u00a0\u2028\x1c\x85㊑㊒㊔㊫ab"), max_size=12))
+def test_normalising_leaves_nfkc_with_single_spaces(text: str) -> None:
+    expected = unicodedata.normalize("NFKC", text.translate(keys._CIRCLED))
+    assert keys._normalise(text) == re.sub(r"\s+", " ", expected).strip()

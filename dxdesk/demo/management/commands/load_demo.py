@@ -12,6 +12,7 @@ from django.utils import timezone
 from dxdesk.accounts.actions import ensure_demo_users
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
+from dxdesk.grants.models import Applicant, ApplicantMember
 from dxdesk.outreach.actions import create_campaign
 from dxdesk.outreach.models import Campaign
 from dxdesk.programs.actions import load_program
@@ -39,11 +40,29 @@ class Command(BaseCommand):
         self._load_companies(demo_dir, options["companies"], options["seed"])
         self._start_campaign()
         self._print_logins(demo_dir)
+        self._link_demo_applicant()
 
     def _load_programmes(self) -> None:
-        for path in sorted((Path(settings.BASE_DIR) / "programmes").glob("*.toml")):
+        paths = sorted((Path(settings.BASE_DIR) / "programmes").glob("*.toml"))
+        # The demo's own programme, whose made-up values keep grant intake open.
+        paths.append(Path(__file__).resolve().parents[2] / "programmes" / "demo-dx-grant.toml")
+        for path in paths:
             outcome = load_program(load_definition(path))
             self.stdout.write(f"事業定義: {outcome.program.code} ({outcome.status})")
+
+    def _link_demo_applicant(self) -> None:
+        """The demo applicant acts for one company of the demo list."""
+        user = User.objects.get(email=f"{Role.APPLICANT}@demo.dxdesk.example")
+        if ApplicantMember.objects.filter(user=user).exists():
+            return
+        company = Company.objects.exclude(corporate_number="").order_by("pk").first()
+        if company is None:
+            return
+        applicant = Applicant.objects.create(
+            name=company.name, corporate_number=company.corporate_number, company=company
+        )
+        ApplicantMember.objects.create(user=user, applicant=applicant, is_manager=True)
+        self.stdout.write(f"申請者デモ: {user.email} は {company.name} の申請者です")
 
     def _load_companies(self, demo_dir: Path, count: int, seed: int) -> None:
         if Company.objects.exists():

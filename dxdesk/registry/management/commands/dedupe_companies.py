@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.urls import reverse
 
+from dxdesk.registry.duplicates import propose_registry_duplicates
 from dxdesk.registry.importing import UnreadableFile
 from dxdesk.registry.matching import (
     Clusters,
@@ -28,7 +30,7 @@ class Command(BaseCommand):
     help = (
         "名寄せ: find the rows of a call list that are the same company (before it is "
         "imported), or propose pairs of stored companies to review. Writes nothing to the "
-        "database."
+        "database unless --save is given with --registry."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,13 +42,25 @@ class Command(BaseCommand):
             "--registry", action="store_true", help="compare the companies already stored"
         )
         parser.add_argument("--out", type=Path, help="CSV to write; standard output if absent")
+        parser.add_argument(
+            "--save",
+            action="store_true",
+            help="with --registry: keep the pairs for the review pages (/staff/companies/"
+            "duplicates/); a pair decided 'not the same' is never proposed again",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path | None = options["out"]
+        if options["save"] and not options["registry"]:
+            raise CommandError("--save keeps pairs of stored companies: use it with --registry")
         if options["registry"]:
-            with paused_garbage_collection():
-                records = records_from_registry(Company.objects.all())
-                matches = find_duplicates(records)
+            proposal = None
+            if options["save"]:
+                records, matches, proposal = propose_registry_duplicates()
+            else:
+                with paused_garbage_collection():
+                    records = records_from_registry(Company.objects.current())
+                    matches = find_duplicates(records)
             with _output(out, self.stdout, self.stderr) as handle:
                 writer = csv.writer(handle)
                 writer.writerow(PAIR_HEADER)
@@ -62,6 +76,12 @@ class Command(BaseCommand):
                         )
                     )
             self.stderr.write(f"名寄せ: 登録済み {len(records):,} 社、確認候補 {len(matches):,} 組")
+            if proposal is not None:
+                self.stderr.write(
+                    f"保存: 新規 {proposal.created:,} 組、確認待ち {proposal.still_open:,} 組、"
+                    f"判断済みのため提案しない {proposal.decided_before:,} 組"
+                    f"（確認: {reverse('registry:duplicate_list')}）"
+                )
             return
 
         path: Path = options["input"]

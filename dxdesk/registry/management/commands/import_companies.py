@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from dxdesk.registry.actions import import_companies, problems_as_csv_rows
+from dxdesk.registry.duplicates import import_warning, propose_import_duplicates
 from dxdesk.registry.importing import UnreadableFile, read_table
 
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r取込中 [{bar}] {done:,}/{total:,} 行")
                 sys.stderr.flush()
 
+        started = timezone.now()
         summary = import_companies(table, dry_run=options["dry_run"], on_progress=progress)
         if show_progress:
             sys.stderr.write("\n")
@@ -53,6 +56,8 @@ class Command(BaseCommand):
             f"新規 {summary.created:,}、更新 {summary.updated:,}、変更なし {summary.unchanged:,}、"
             f"不採用 {summary.rejected:,}"
         )
+        if not options["dry_run"]:
+            self.stdout.write(import_warning(propose_import_duplicates(started).companies))
         for problem in summary.problems[:20]:
             action = "不採用" if problem.rejected else "注意"
             self.stdout.write(f"  {problem.row}行目 {problem.column}: {problem.reason} [{action}]")
