@@ -5,9 +5,11 @@
 
 Set-up (not timed): a fresh database, the demo grant track with intake open and a pool
 that admits 60% of the applications, one applicant account per applicant with a signed-in
-session and a filled-in draft. Then every applicant, over up to `--connections`
-concurrent connections, uploads a PDF of `--pdf-kb` KB to its draft and submits it — two
-HTTP requests, exactly as the browser sends them.
+session and a filled-in draft. Then the applicants arrive evenly over `--window` seconds
+(0: all at once) and each, over up to `--connections` concurrent connections, uploads a
+PDF of `--pdf-kb` KB to its draft and submits it — two HTTP requests, exactly as the
+browser sends them. `p50/p95/p99_ms` are per request; `applicant_p99_ms` runs from an
+applicant's scheduled arrival to its receipt, waiting for a free connection included.
 
 Afterwards the database and the file store are checked against what the server answered:
 `lost` counts submissions answered as received (or uploads answered as stored) that are
@@ -23,6 +25,7 @@ import hashlib
 import http.client
 import itertools
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -59,10 +62,23 @@ def bench_definition(limit_yen: int) -> str:
 
 
 def sample_pdf(size: int) -> bytes:
-    body = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-    tail = b"trailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"
-    filler = (b"% " + secrets.token_hex(32).encode() + b"\n") * (size // 67 + 1)
-    return body + filler[: max(0, size - len(body) - len(tail))] + tail
+    """A one-page PDF whose bulk is one image stream, as a scanned document's is."""
+    head = (
+        b"%PDF-1.4\n"
+        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+        b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+        b" /Resources << /XObject << /Im1 4 0 R >> >> >>\nendobj\n"
+    )
+    tail = b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"
+    length = max(0, size - len(head) - len(tail) - 120)
+    image = (
+        f"4 0 obj\n<< /Type /XObject /Subtype /Image /Width 800 /Height 600"
+        f" /BitsPerComponent 8 /ColorSpace /DeviceRGB /Filter /DCTDecode /Length {length} >>"
+        "\nstream\n"
+    ).encode()
+    payload = secrets.token_bytes(length).replace(b"endstream", b"endstreaM")
+    return head + image + payload + tail
 
 
 def prepare(count: int) -> tuple[list[tuple[int, str]], int, int]:
@@ -158,6 +174,31 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byte
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its live workers (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def warm_up(port: int, workers: int) -> None:
+    """Load the application in every worker before the clock starts (gunicorn imports
+    Django lazily in each worker on its first request)."""
+    for _ in range(workers * 4):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/grants/", headers={"Host": "127.0.0.1"})
+        connection.getresponse().read()
+        connection.close()
+
+
 def multipart(
     fields: dict[str, str], file_field: str, file_name: str, content: bytes
 ) -> tuple[bytes, str]:
@@ -188,6 +229,9 @@ class Outcome:
         self.uploaded: dict[int, str] = {}  # application id → SHA-256 of what was sent
         self.received: set[int] = set()  # applications the server said it received
         self.failures: list[str] = []
+        # From an applicant's scheduled arrival to its receipt, waiting for a free
+        # connection included.
+        self.applicant_seconds: list[float] = []
 
     def note(self, kind: str, seconds: float, status: int) -> None:
         with self.lock:
@@ -196,12 +240,28 @@ class Outcome:
 
 
 def applicant_flow(
-    port: int, work: list[tuple[int, str]], pdf: bytes, outcome: Outcome, gate: threading.Barrier
+    port: int,
+    queue: list[tuple[float, int, str]],
+    pdf: bytes,
+    outcome: Outcome,
+    gate: threading.Barrier,
+    began: list[float],
 ) -> None:
+    """One connection: take the next applicant whose arrival time has come, upload its
+    PDF, submit, repeat. Arrivals follow the schedule whatever the server does, so a
+    slow server shows as waiting time (`applicant_*` figures), not as fewer arrivals."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     csrf = secrets.token_hex(16)  # 32 characters: Django accepts an unmasked secret
     gate.wait()
-    for application_id, session_key in work:
+    digest = hashlib.sha256(pdf).hexdigest()
+    while True:
+        with outcome.lock:
+            if not queue:
+                break
+            arrival, application_id, session_key = queue.pop(0)
+        delay = began[0] + arrival - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
         cookie = f"sessionid={session_key}; csrftoken={csrf}"
         base = f"/my/applications/{application_id}/"
         body, content_type = multipart(
@@ -215,7 +275,7 @@ def applicant_flow(
                 outcome.failures.append(f"upload {application_id}: {status}")
             continue
         with outcome.lock:
-            outcome.uploaded[application_id] = hashlib.sha256(pdf).hexdigest()
+            outcome.uploaded[application_id] = digest
         form = f"csrfmiddlewaretoken={csrf}&version=2".encode()
         status, location = request(
             connection,
@@ -226,11 +286,14 @@ def applicant_flow(
             "application/x-www-form-urlencoded",
             cookie,
         )
-        if status == 302 and location.rstrip("/").endswith(f"/my/applications/{application_id}"):
-            with outcome.lock:
+        finished = time.perf_counter() - began[0]
+        with outcome.lock:
+            outcome.applicant_seconds.append(finished - arrival)
+            if status == 302 and location.rstrip("/").endswith(
+                f"/my/applications/{application_id}"
+            ):
                 outcome.received.add(application_id)
-        else:
-            with outcome.lock:
+            else:
                 outcome.failures.append(f"submit {application_id}: {status} {location}")
     connection.close()
 
@@ -328,6 +391,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--pdf-kb", type=int, default=200)
+    parser.add_argument(
+        "--window", type=float, default=60.0, help="seconds over which applicants arrive"
+    )
     add_database_argument(parser)
     options = parser.parse_args()
     store = Path(tempfile.mkdtemp(prefix="dxdesk-bench-intake-files-"))
@@ -338,24 +404,36 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    set_up = resource.getrusage(resource.RUSAGE_SELF)
+    set_up_cpu = set_up.ru_utime + set_up.ru_stime
     port = free_port()
     server = start_server(port, options.workers, options.threads)
+    warm_up(port, options.workers)
+    server_cpu_before = server_cpu_seconds(server.pid)
     pdf = sample_pdf(options.pdf_kb * 1024)
     outcome = Outcome()
+    # Arrivals: evenly spread over the window (--window 0: all at once, a closed loop).
+    spacing = options.window / len(pairs)
+    queue = [
+        (index * spacing, application_id, session_key)
+        for index, (application_id, session_key) in enumerate(pairs)
+    ]
     connections_used = min(options.connections, len(pairs))
-    shares = [pairs[index::connections_used] for index in range(connections_used)]
     gate = threading.Barrier(connections_used + 1)
+    began = [0.0]
     threads = [
-        threading.Thread(target=applicant_flow, args=(port, share, pdf, outcome, gate))
-        for share in shares
+        threading.Thread(target=applicant_flow, args=(port, queue, pdf, outcome, gate, began))
+        for _ in range(connections_used)
     ]
     for thread in threads:
         thread.start()
+    began[0] = time.perf_counter()
     gate.wait()
-    began = time.perf_counter()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - began
+    seconds = time.perf_counter() - began[0]
+    server_cpu = server_cpu_seconds(server.pid) - server_cpu_before
+    client_cpu = resource.getrusage(resource.RUSAGE_SELF)
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
 
@@ -375,6 +453,7 @@ def main() -> None:
             "connections": connections_used,
             "gunicorn": f"{options.workers} workers × {options.threads} threads (gthread)",
             "pdf_kb": options.pdf_kb,
+            "window_s": options.window,
             "seconds": round(seconds, 2),
             "accepted": len(outcome.received),
             "accepted_per_s": round(len(outcome.received) / seconds, 1),
@@ -382,7 +461,13 @@ def main() -> None:
             "p95_ms": round(percentile(everything, 0.95) * 1000, 1),
             "p99_ms": round(percentile(everything, 0.99) * 1000, 1),
             "submit_p99_ms": round(percentile(submits, 0.99) * 1000, 1),
+            "applicant_p50_ms": round(percentile(outcome.applicant_seconds, 0.50) * 1000, 1),
+            "applicant_p99_ms": round(percentile(outcome.applicant_seconds, 0.99) * 1000, 1),
             "upload_p99_ms": round(percentile(outcome.latencies["upload"], 0.99) * 1000, 1),
+            "server_cpu_ms_per_applicant": round(server_cpu * 1000 / len(pairs), 1),
+            "client_cpu_ms_per_applicant": round(
+                (client_cpu.ru_utime + client_cpu.ru_stime - set_up_cpu) * 1000 / len(pairs), 1
+            ),
             "statuses": {str(status): count for status, count in sorted(outcome.statuses.items())},
             "errors_5xx": errors_5xx,
             "failures": len(outcome.failures),

@@ -330,6 +330,7 @@ def submit_application(
     amount = _amount_or_refuse(application)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked.track = application.track  # no query for it while the lock is held
         if locked.state != ApplicationState.DRAFT:
             return locked
         if locked.version != version:

@@ -18,6 +18,7 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dxdesk.funds.models import Fund
@@ -88,7 +89,7 @@ def deadline_note(track: Track, *, today: datetime.date | None = None) -> tuple[
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")  # 2027年2月26日 / Feb. 26, 2027
 
 
 # -- the form -----------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def displayed_answers(track: Track, answers: dict[str, Any]) -> list[tuple[str, 
         if value is None:
             text = "—"
         elif spec.type == "yen":
-            text = f"{int(value):,}円"
+            text = _("%(amount)s円") % {"amount": f"{int(value):,}"}
         elif spec.type == "boolean":
             text = _("はい") if value else _("いいえ")
         else:

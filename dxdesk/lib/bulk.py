@@ -91,16 +91,17 @@ def insert_rows(
     named fields are converted to their database form as Model.save would.
     """
     connection = connections[using]
-    named = [model._meta.get_field(name) for name in field_names]
+    named = [_concrete_field(model, name) for name in field_names]
     others = [
         field
         for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in field_names
+        if not field.primary_key and field not in named
     ]
     now = timezone.now()
     constants = tuple(
         field.get_db_prep_save(
-            now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            now
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
             # A field's default, as Model.__init__ would give it.
             else field.get_default(),
             connection,
@@ -115,8 +116,23 @@ def insert_rows(
     _insert(model, [*named, *others], (tuple(row) + constants for row in rows), using=using)
 
 
+def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    if field.column is None:
+        raise ValueError(f"{field} has no column")
+    return field.column
+
+
 def _converted(
-    row: Sequence[Any], converters: list[tuple[int, models.Field[Any, Any]]], connection: Any
+    row: Sequence[Any],
+    converters: Sequence[tuple[int, models.Field[Any, Any]]],
+    connection: Any,
 ) -> list[Any]:
     values = list(row)
     for index, field in converters:
@@ -134,15 +150,17 @@ def _insert(
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(_column(field)) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Only quoted identifiers from the model's metadata are formatted in; psycopg
             # sends the values. COPY bypasses Django's error wrapping, so it is added here.
-            with connection.wrap_database_errors:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
             return
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
             table, columns, ", ".join(["%s"] * len(fields))

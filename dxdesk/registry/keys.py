@@ -391,8 +391,7 @@ def _phone_key(phone: str) -> str:
     compact = _PHONE_PUNCTUATION.sub("", text)
     if _DOMESTIC_DIGITS.fullmatch(compact):
         # Most list entries are domestic numbers: skip parsing, keep the validity check.
-        domestic = phonenumbers.PhoneNumber(country_code=81, national_number=int(compact[1:]))
-        return compact if phonenumbers.is_valid_number(domestic) else ""
+        return compact if is_valid_japanese_number(str(int(compact[1:]))) else ""
     try:
         number = phonenumbers.parse(text, "JP")
     except phonenumbers.NumberParseException:
@@ -403,6 +402,58 @@ def _phone_key(phone: str) -> str:
         # Japan's trunk prefix is 0: the national digits are 0 + the significant number.
         return "0" + phonenumbers.national_significant_number(number)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_NumberPattern = tuple[frozenset[int], re.Pattern[str]]
+
+
+@functools.cache
+def _japanese_number_patterns() -> tuple[_NumberPattern | None, tuple[_NumberPattern, ...]]:
+    """Japan's general number pattern and the pattern of each kind of number."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("JP")
+    if metadata is None:
+        raise LookupError("phonenumbers has no metadata for Japan")
+
+    def pattern(description: phonenumbers.PhoneNumberDesc | None) -> _NumberPattern | None:
+        if description is None or not description.national_number_pattern:
+            return None
+        lengths = frozenset(description.possible_length or ())
+        return lengths, re.compile(description.national_number_pattern)
+
+    # Fixed lines first: most of a call list.
+    kinds = (
+        metadata.fixed_line,
+        metadata.mobile,
+        metadata.toll_free,
+        metadata.premium_rate,
+        metadata.shared_cost,
+        metadata.voip,
+        metadata.personal_number,
+        metadata.pager,
+        metadata.uan,
+        metadata.voicemail,
+    )
+    return pattern(metadata.general_desc), tuple(
+        found for found in map(pattern, kinds) if found is not None
+    )
+
+
+def _fits(national: str, pattern: _NumberPattern) -> bool:
+    lengths, expression = pattern
+    return (not lengths or len(national) in lengths) and expression.fullmatch(national) is not None
+
+
+def is_valid_japanese_number(national: str) -> bool:
+    """phonenumbers.is_valid_number for +81 and these national digits, several times faster.
+
+    phonenumbers tries each kind of number in turn (premium rate, toll free, … fixed line)
+    to name the kind; validity asks only that the number fits the general pattern and
+    one kind. test_keys compares the two over many numbers.
+    """
+    general, kinds = _japanese_number_patterns()
+    if general is None or not _fits(national, general):
+        return False
+    return any(_fits(national, kind) for kind in kinds)
 
 
 def format_phone(key: str) -> str:

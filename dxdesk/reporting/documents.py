@@ -51,7 +51,7 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 
 @functools.cache
-def _styles() -> dict[str, ParagraphStyle]:
+def pdf_styles() -> dict[str, ParagraphStyle]:
     pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
     pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
     # wordWrap="CJK" breaks Japanese lines between any two characters, as Japanese is set.
@@ -69,8 +69,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), _styles()[style])
+def pdf_text(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), pdf_styles()[style])
 
 
 class Choice(Flowable):  # type: ignore[misc]
@@ -101,7 +101,7 @@ class Choice(Flowable):  # type: ignore[misc]
 
 def _measure(line: MeasureLine) -> list[Flowable]:
     row = PdfTable(
-        [[_text(line.label), Choice(line.options, line.chosen)]],
+        [[pdf_text(line.label), Choice(line.options, line.chosen)]],
         # The measures sit in a cell spanning the form's width, less its padding.
         colWidths=[TEXT_WIDTH - 12 - 50 * mm, 50 * mm],
         style=TableStyle(
@@ -113,16 +113,16 @@ def _measure(line: MeasureLine) -> list[Flowable]:
             ]
         ),
     )
-    return [row, *(_text(f"{label} : {text}", "note") for label, text in line.notes)]
+    return [row, *(pdf_text(f"{label} : {text}", "note") for label, text in line.notes)]
 
 
-def _grid(table: Table, width: float) -> list[Flowable]:
+def pdf_grid(table: Table, width: float) -> list[Flowable]:
     total = sum(table.widths)
     widths = [width * part / total for part in table.widths]
-    header = [_text(cell, "small") for cell in table.header]
-    rows = [[_text(cell, "small") for cell in row] for row in table.rows]
+    header = [pdf_text(cell, "small") for cell in table.header]
+    rows = [[pdf_text(cell, "small") for cell in row] for row in table.rows]
     if not rows:
-        rows = [[_text("該当なし", "small")] + [_text("", "small")] * (len(header) - 1)]
+        rows = [[pdf_text("該当なし", "small")] + [pdf_text("", "small")] * (len(header) - 1)]
     grid = PdfTable([header, *rows], colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
@@ -133,25 +133,27 @@ def _grid(table: Table, width: float) -> list[Flowable]:
             ]
         )
     )
-    flowables: list[Flowable] = [Spacer(1, 4 * mm), _text(table.title, "heading"), grid]
+    flowables: list[Flowable] = [Spacer(1, 4 * mm), pdf_text(table.title, "heading"), grid]
     if table.footnote:
-        flowables.append(_text(table.footnote, "small"))
+        flowables.append(pdf_text(table.footnote, "small"))
     return flowables
 
 
 def _cover(content: ReportContent) -> list[Flowable]:
     reporter = PdfTable(
-        [[_text(label), _text(value)] for label, value in content.reporter],
+        [[pdf_text(label), pdf_text(value)] for label, value in content.reporter],
         colWidths=[22 * mm, 68 * mm],
         hAlign="RIGHT",
     )
-    rows: list[list[Any]] = [[_text(label), _text(value)] for label, value in content.cover_rows]
-    rows.append([_text(MEASURES_HEADING), ""])
-    measures: list[Flowable] = [_text(MEASURES_INTRO), Spacer(1, 2 * mm)]
+    rows: list[list[Any]] = [
+        [pdf_text(label), pdf_text(value)] for label, value in content.cover_rows
+    ]
+    rows.append([pdf_text(MEASURES_HEADING), ""])
+    measures: list[Flowable] = [pdf_text(MEASURES_INTRO), Spacer(1, 2 * mm)]
     for line in content.measures:
         measures += _measure(line)
     rows.append([measures, ""])
-    rows.append([[_text(OTHER_HEADING), _text(content.other_notes, "note")], ""])
+    rows.append([[pdf_text(OTHER_HEADING), pdf_text(content.other_notes, "note")], ""])
     last = len(rows) - 1
     form = PdfTable(rows, colWidths=[40 * mm, TEXT_WIDTH - 40 * mm])
     form.setStyle(
@@ -167,17 +169,17 @@ def _cover(content: ReportContent) -> list[Flowable]:
         )
     )
     return [
-        _text(content.dated, "right"),
+        pdf_text(content.dated, "right"),
         Spacer(1, 4 * mm),
-        _text(f"{content.addressee}　様"),
+        pdf_text(f"{content.addressee}　様"),
         Spacer(1, 4 * mm),
         reporter,
         Spacer(1, 8 * mm),
-        _text(TITLE, "title"),
+        pdf_text(TITLE, "title"),
         Spacer(1, 6 * mm),
-        _text(PREAMBLE),
+        pdf_text(PREAMBLE),
         Spacer(1, 4 * mm),
-        _text("記", "center"),
+        pdf_text("記", "center"),
         Spacer(1, 4 * mm),
         form,
     ]
@@ -185,7 +187,7 @@ def _cover(content: ReportContent) -> list[Flowable]:
 
 def _annex(content: ReportContent) -> list[Flowable]:
     summary = PdfTable(
-        [[_text(label, "small"), _text(value, "small")] for label, value in content.summary],
+        [[pdf_text(label, "small"), pdf_text(value, "small")] for label, value in content.summary],
         colWidths=[55 * mm, TEXT_WIDTH - 55 * mm],
     )
     summary.setStyle(
@@ -193,13 +195,13 @@ def _annex(content: ReportContent) -> list[Flowable]:
             [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         )
     )
-    flowables: list[Flowable] = [_text(ANNEX_TITLE, "heading"), Spacer(1, 3 * mm), summary]
+    flowables: list[Flowable] = [pdf_text(ANNEX_TITLE, "heading"), Spacer(1, 3 * mm), summary]
     for table in content.tables:
-        flowables += _grid(table, TEXT_WIDTH)
+        flowables += pdf_grid(table, TEXT_WIDTH)
     return flowables
 
 
-def _page_number(canvas: Canvas, document: Any) -> None:
+def draw_page_number(canvas: Canvas, document: Any) -> None:
     canvas.saveState()
     canvas.setFont(MINCHO, 8)
     canvas.drawCentredString(PAGE_WIDTH / 2, 10 * mm, f"- {document.page} -")
@@ -219,7 +221,7 @@ def report_pdf(content: ReportContent) -> bytes:
         author="dxdesk",
     )
     story = [*_cover(content), PageBreak(), *_annex(content)]
-    document.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    document.build(story, onFirstPage=draw_page_number, onLaterPages=draw_page_number)
     return buffer.getvalue()
 
 

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
+from dxdesk.lib.bulk import insert_rows
+from dxdesk.registry.actions import IMPORTED_FIELDS
 from dxdesk.registry.corporate_number import make_corporate_number
 from dxdesk.registry.models import Company
 
@@ -297,3 +302,28 @@ def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, _out, err = run_import(tmp_path / "nowhere.csv", capsys=capsys)
     assert code == 2
     assert "nowhere.csv" in err
+
+
+def test_an_imported_company_is_stored_as_saving_it_would_store_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_import(write_csv(tmp_path / "list.csv", [JA_HEADER, *sample_rows()]), capsys=capsys)
+    compared = [
+        field.attname
+        for field in Company._meta.concrete_fields
+        if field.name not in {"id", "created_at", "updated_at"}
+    ]
+    for imported in Company.objects.all():
+        saved = Company(**{name: getattr(imported, name) for name in IMPORTED_FIELDS})
+        saved.refresh_derived_fields()
+        for attname in compared:
+            assert getattr(imported, attname) == getattr(saved, attname), attname
+        assert imported.created_at == imported.updated_at
+        assert abs(timezone.now() - imported.created_at) < datetime.timedelta(minutes=1)
+
+
+def test_a_batch_that_breaks_a_constraint_is_refused_whole() -> None:
+    Company.objects.create(ref="SP001", name="既存の会社")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Company, ("ref", "name"), [("SP900", "新しい会社"), ("SP001", "重なる会社")])
+    assert list(Company.objects.values_list("ref", flat=True)) == ["SP001"]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 
 import jaconv
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -477,7 +479,8 @@ def test_every_full_legal_form_holds_a_word_that_the_quick_test_looks_for() -> N
 
 # Text made of settled characters (readings and legal forms among them), and the same
 # with now and then something that a pass would still change.
-settled_pieces = list("さつぽろきようあーびる々札幌一二三十abc019ゔ") + [
+settled_pieces = [
+    *"さつぽろきようあーびる々札幌一二三十abc019ゔ",
     "かぶしきがいしや",
     "きようどうくみあい",
     "ゆうげんかいしや",
@@ -547,3 +550,22 @@ def test_a_name_without_the_words_or_brackets_of_a_legal_form_has_none(name: str
 def test_normalising_leaves_nfkc_with_single_spaces(text: str) -> None:
     expected = unicodedata.normalize("NFKC", text.translate(keys._CIRCLED))
     assert keys._normalise(text) == re.sub(r"\s+", " ", expected).strip()
+
+
+def test_the_quick_japanese_validity_check_agrees_with_phonenumbers() -> None:
+    numbers = [f"{prefix}{'0' * 9}"[:10] for prefix in range(1, 1000)]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        numbers.append(str(rng.randrange(10**8, 10**10)))
+    for prefix in ("11", "3", "6", "90", "80", "70", "50", "120", "570", "800", "20", "60"):
+        for _ in range(500):
+            digits = rng.choice((9, 10))
+            numbers.append((prefix + str(rng.randrange(10**digits)).zfill(digits))[:digits])
+    valid = 0
+    for national in numbers:
+        expected = phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=81, national_number=int(national))
+        )
+        assert keys.is_valid_japanese_number(national) == expected, national
+        valid += expected
+    assert 1_000 < valid < len(numbers) - 1_000
