@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "dxdesk.outreach",
     "dxdesk.grants",
     "dxdesk.reporting",
+    "dxdesk.retention",
     "dxdesk.portal",
     "dxdesk.demo",
 ]
