@@ -11,7 +11,9 @@ The order is what makes the certificate true:
    erased-object list and its SHA-256, and record the disposal in the audit trail.
 3. Only after that commit, unlink the files. A file that cannot be unlinked is written on
    the certificate, never skipped in silence.
-4. Let the database give up the freed space (SQLite: WAL checkpoint; PostgreSQL: VACUUM).
+4. Rewrite what held the erased rows so the database files no longer carry them in free
+   space (SQLite: VACUUM and a truncating WAL checkpoint; PostgreSQL: VACUUM FULL of the
+   tables concerned).
 5. Write the list (.txt) and the certificate (.pdf).
 
 Deleting is logical: rows leave the tables and files leave the file system; the bytes
@@ -59,7 +61,6 @@ logger = logging.getLogger(__name__)
 # Who may order a disposal: the secretariat's supervisor (on the client's instruction)
 # or IT. The command itself runs only on the server.
 DISPOSERS = (Role.SUPERVISOR, Role.ADMIN)
-ORPHAN_KIND = "file"
 
 
 class DisposalRefused(Exception):
@@ -117,14 +118,10 @@ def dispose(
         if certificate is not None:
             _certificate_paths(certificate)
         selection = select(scope, program=program, before=since, keep_audit_trail=keep_audit_trail)
-        orphans = _orphans(selection) if selection.is_full else []
-        counts = selection.counts()
-        if orphans:
-            counts[ORPHAN_KIND] = len(orphans)
         return DisposalResult(
             True,
-            counts,
-            files=len({item.path for item in [*selection.files, *orphans] if item.in_store}),
+            selection.counts(),
+            files=len({item.path for item in selection.all_files if item.in_store}),
             held_back=selection.held_back,
         )
     if connection.in_atomic_block:
@@ -306,14 +303,8 @@ def _erase_rows(
             else:
                 row.audit_trail = describe_trail()
             cleanup += _optimise_search_index(selection)
-            files = list(selection.files)
+            files = selection.all_files
             counts = selection.counts()
-            if selection.is_full:
-                orphans = _orphans(selection)
-                files += orphans
-                lines += [item.line for item in orphans]
-                if orphans:
-                    counts[ORPHAN_KIND] = len(orphans)
             text = "".join(f"{line}\n" for line in sorted(lines))
             row.counts = counts
             row.erased_total = sum(counts.values())
@@ -504,22 +495,6 @@ def _tables_of(counts: dict[str, int]) -> list[str]:
 
 
 # -- files -------------------------------------------------------------------------------
-
-
-def _orphans(selection: Selection) -> list[FileToErase]:
-    """Files in the store that no erased row accounts for: the full disposal takes them too."""
-    store = Path(settings.FILE_STORE_DIR).resolve()
-    known = {item.path for item in selection.files}
-    found = []
-    if store.is_dir():
-        for directory, subdirectories, names in os.walk(store):
-            subdirectories.sort()
-            for name in sorted(names):
-                path = Path(directory, name)
-                if path not in known:
-                    relative = path.relative_to(store).as_posix()
-                    found.append(FileToErase(f"{ORPHAN_KIND}:{relative}", path, True))
-    return found
 
 
 def _erase_files(files: list[FileToErase]) -> tuple[int, list[dict[str, Any]]]:

@@ -43,6 +43,7 @@ from dxdesk.reporting.documents import (
 )
 from dxdesk.retention.inventory import INVENTORY
 from dxdesk.retention.models import Dimension, DisposalCertificate, DisposalScope, Measure
+from dxdesk.retention.selection import ORPHAN_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ BASIS = (
 )
 STAMP = "%Y年%m月%d日 %H時%M分%S秒"
 KIND_LABELS = {
-    "file": "記録のないファイル（ファイル保存領域に残っていたもの）",
+    ORPHAN_KIND: "記録のないファイル（ファイル保存領域に残っていたもの）",
 }
 
 

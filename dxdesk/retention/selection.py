@@ -1,7 +1,8 @@
 """Which rows and files a disposal erases: the rule of each scope, in one place.
 
 `--scope all` erases every record of personal and company data (created before
-`--before`, when given). `--scope programme CODE` erases the programme's applications
+`--before`, when given), and the files in the store that no row accounts for (with a
+date, those last written before it). `--scope programme CODE` erases the programme's applications
 (of all its tracks) and call campaigns (created before `--before`, when given), with
 everything that hangs from them: attachments and their files, timelines, messages, call
 tasks, call attempts, exports and their files, and the call lists imported for those
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +58,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import STAFF_ROLES
 from dxdesk.audit.models import AuditEvent
-from dxdesk.files.models import StoredFile
+from dxdesk.files.models import StoredFile, relative_path_for
 from dxdesk.grants.models import (
     Applicant,
     ApplicantMember,
@@ -72,6 +74,9 @@ from dxdesk.registry.models import Company, CompanyMerge, Contact, DuplicateCand
 from dxdesk.reporting.models import MonthlyPrivacyReport
 from dxdesk.retention.inventory import INVENTORY
 from dxdesk.retention.models import DisposalScope
+
+# The erased-object list's kind for a file in the store that no row accounts for.
+ORPHAN_KIND = "file"
 
 # Ids per query: under SQLite's and PostgreSQL's limits on parameters, large enough to be quick.
 CHUNK = 900
@@ -129,6 +134,8 @@ class Selection:
     audit_events: int = 0  # events the full disposal will erase (0: the trail is kept)
     # Rows in the scope kept because something that stays still refers to them.
     held_back: dict[str, int] = field(default_factory=dict)
+    # Files in the store that no row accounts for (`all` only).
+    orphans: list[FileToErase] = field(default_factory=list)
 
     @property
     def is_full(self) -> bool:
@@ -141,15 +148,24 @@ class Selection:
     def ids(self, model: type[models.Model]) -> list[Any]:
         return self.rows.get(model, [])
 
+    @property
+    def all_files(self) -> list[FileToErase]:
+        return [*self.files, *self.orphans]
+
     def counts(self) -> dict[str, int]:
         counts = {kind_of(model): len(ids) for model, ids in self.rows.items() if ids}
         if self.audit_events:
             counts[kind_of(AuditEvent)] = self.audit_events
+        if self.orphans:
+            counts[ORPHAN_KIND] = len(self.orphans)
         return counts
 
     def lines(self) -> list[str]:
-        """The erased-object list without the audit events and orphan files (added later)."""
-        return [object_line(model, pk) for model, ids in self.rows.items() for pk in ids]
+        """The erased-object list, but for the audit events (listed as they are erased)."""
+        return [
+            *(object_line(model, pk) for model, ids in self.rows.items() for pk in ids),
+            *(item.line for item in self.orphans),
+        ]
 
 
 def object_line(model: type[models.Model], pk: Any) -> str:
@@ -225,6 +241,8 @@ def select(
         selection.audit_events = AuditEvent.objects.count()
     selection.rows = {model: rows[model] for model in DELETION_ORDER if model in rows}
     selection.files = _files(selection)
+    if scope == DisposalScope.ALL:
+        selection.orphans = _orphans(selection)
     return selection
 
 
@@ -430,12 +448,12 @@ def _session_user(session: Session) -> int | None:
 def _log_entries(selection: Selection) -> list[int]:
     """Admin-site log entries of an erased account or about an erased object.
 
-    The full disposal also takes every entry about a record that no longer exists or
-    that it empties, since `object_repr` keeps the record's name (a company deleted in
-    the admin site long ago); only entries about what it keeps stay.
+    `all` also takes every entry (made before the date, if given) about a record that no
+    longer exists or that it empties, since `object_repr` keeps the record's name (a
+    company deleted in the admin site long ago); only entries about what it keeps stay.
     """
     found = set(_ids_where(LogEntry, "user_id", selection.ids(User)))
-    if selection.is_full:
+    if selection.scope == DisposalScope.ALL:
         found |= _log_entries_not_about_kept_records(selection)
     for model, ids in selection.rows.items():
         if model in {LogEntry, Session} or not ids:
@@ -465,8 +483,11 @@ def _log_entries_not_about_kept_records(selection: Selection) -> set[int]:
         for content_type in ContentType.objects.all()
         if content_type.model_class() in {User, *kept_whole}
     }
+    entries = LogEntry.objects.all()
+    if selection.before is not None:
+        entries = entries.filter(action_time__lt=selection.before)
     found = set()
-    for pk, content_type_id, object_id in LogEntry.objects.values_list(
+    for pk, content_type_id, object_id in entries.values_list(
         "pk", "content_type_id", "object_id"
     ).iterator(chunk_size=2000):
         model = kept_models.get(content_type_id)
@@ -481,7 +502,7 @@ def _files(selection: Selection) -> list[FileToErase]:
     for pk, storage_name in _values_where(
         StoredFile, ("pk", "storage_name"), "pk", selection.ids(StoredFile)
     ):
-        path = store / StoredFile(storage_name=storage_name).relative_path
+        path = store / relative_path_for(storage_name)
         files.append(FileToErase(object_line(StoredFile, pk), path, True))
     for model in (ImportJob, ExportJob):
         for pk, stored_path in _values_where(
@@ -492,6 +513,38 @@ def _files(selection: Selection) -> list[FileToErase]:
             path = Path(stored_path).resolve()
             files.append(FileToErase(object_line(model, pk), path, path.is_relative_to(store)))
     return sorted(files, key=lambda item: item.line)
+
+
+def _orphans(selection: Selection) -> list[FileToErase]:
+    """Files in the store that no row accounts for, kept or erased: an upload abandoned in
+    `incoming/`, a file whose row was rolled back. `all` takes them too (with a date,
+    those last written before it)."""
+    store = Path(settings.FILE_STORE_DIR).resolve()
+    if not store.is_dir():
+        return []
+    known = {item.path for item in selection.files}
+    known |= {
+        store / relative_path_for(name)
+        for name in StoredFile._base_manager.values_list("storage_name", flat=True).iterator()
+    }
+    for model in (ImportJob, ExportJob):
+        known |= {
+            Path(stored_path).resolve()
+            for stored_path in model._base_manager.exclude(stored_path="").values_list(
+                "stored_path", flat=True
+            )
+        }
+    limit = selection.before.timestamp() if selection.before is not None else None
+    found = []
+    for directory, subdirectories, names in os.walk(store):
+        subdirectories.sort()
+        for name in sorted(names):
+            path = Path(directory, name)
+            if path in known or (limit is not None and path.lstat().st_mtime >= limit):
+                continue
+            relative = path.relative_to(store).as_posix()
+            found.append(FileToErase(f"{ORPHAN_KIND}:{relative}", path, True))
+    return found
 
 
 def _materialise(rows: QuerySet[Any]) -> list[Any]:

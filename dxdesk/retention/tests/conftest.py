@@ -99,6 +99,8 @@ class World:
     campaign: Campaign | None = None
     applications: list[Application] = field(default_factory=list)
     applicant_users: list[User] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # in the store, relative
+    abandoned: str = ""  # an upload left in the store's incoming/ folder
 
     @property
     def needles(self) -> list[str]:
@@ -136,12 +138,18 @@ def build_world(
     """Everything a contract year leaves, created at `at` (time stands still meanwhile)."""
     rng = random.Random(seed)
     world = World(mark=new_mark(rng))
+    earlier_files = set(files_in_store())
     with time_machine.travel(at, tick=False):
         _registry(world, staff, rng)
         _call_campaign(world, staff, programmes["sapporo-dx-2026"], rng, at)
         _portal_application(world, staff, programmes["demo-dx-grant"], rng)
         _keyed_in_application(world, staff, programmes["demo-dx-grant"])
-        _traces(world, staff)
+        _traces(world, staff, at, rng)
+    # The files too are as old as the world (time travel leaves the file system alone).
+    store = Path(settings.FILE_STORE_DIR)
+    for name in set(files_in_store()) - earlier_files:
+        os.utime(store / name, (at.timestamp(), at.timestamp()))
+        world.files.append(name)
     return world
 
 
@@ -364,7 +372,7 @@ def _keyed_in_application(world: World, staff: Staff, program: Program) -> None:
     world.applications.append(application)
 
 
-def _traces(world: World, staff: Staff) -> None:
+def _traces(world: World, staff: Staff, at: datetime.datetime, rng: random.Random) -> None:
     mark = world.mark
     assert world.shared is not None
     record_event(staff.coach, AuditAction.VIEW, world.shared, note=f"検索: {mark}")
@@ -386,15 +394,17 @@ def _traces(world: World, staff: Staff) -> None:
         action_flag=CHANGE,
         change_message="[]",
     )
+    last_month = at.date().replace(day=1) - datetime.timedelta(days=1)
     MonthlyPrivacyReport.objects.create(
-        month=datetime.date(2026, 4, 1),
+        month=last_month.replace(day=1),
         answers={"transport_details": f"{mark}様の申請書を運搬"},
         answered_by=staff.supervisor,
     )
     # An upload abandoned in the store, and a stored file no application came to use.
     incoming = Path(settings.FILE_STORE_DIR) / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
-    (incoming / "upload-abandoned").write_bytes(f"{mark} 途中のアップロード".encode())
+    world.abandoned = f"incoming/{rng.getrandbits(64):016x}"
+    (incoming.parent / world.abandoned).write_bytes(f"{mark} 途中のアップロード".encode())
     store_attachment(
         SimpleUploadedFile(f"決算書_{mark}.pdf", sample_pdf(), content_type="application/pdf"),
         by=staff.desk,

@@ -57,7 +57,7 @@ def test_it_leaves_no_planted_value_in_any_table_nor_any_file(
     assert any(name.startswith("attachments/") for name in files_in_store())
     assert any(name.startswith("imports/") for name in files_in_store())
     assert any(name.startswith("exports/") for name in files_in_store())
-    assert "incoming/upload-abandoned" in files_in_store()
+    assert world.abandoned in files_in_store()
 
     full_disposal(staff, tmp_path)
 
@@ -143,6 +143,8 @@ def test_it_writes_a_certificate_that_names_the_counts_the_operator_and_the_list
     assert len(lines) == certificate.list_lines == certificate.erased_total
     # The list names kinds and ids, nothing else.
     assert all(line.split(":")[0] in certificate.counts for line in lines)
+    assert world.mark not in listing.decode()
+    assert f"file:{world.abandoned}" in lines
     shared = f"registry.company:{world.shared.pk}"  # type: ignore[union-attr]
     assert shared in lines
     assert certificate.counts["registry.company"] == 5
