@@ -162,12 +162,33 @@ def _insert(
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-            table, columns, ", ".join(["%s"] * len(fields))
+        # One statement per slice of rows, the rows travelling as one JSON parameter:
+        # executemany steps SQLite once per row, and each step gives up and takes back
+        # Python's GIL, which stalls a writing thread behind a busy reading one
+        # (dxdesk.lib.pipeline) for up to the interpreter's switch interval each time.
+        width = len(fields)
+        sql = "INSERT INTO {} ({}) SELECT {} FROM json_each(%s) ORDER BY key".format(  # noqa: S608  # nosec B608
+            table,
+            columns,
+            ", ".join(f"json_extract(value, '$[{index}]')" for index in range(width)),
         )
-        batch = list(rows)
-        if batch:
-            cursor.executemany(sql, batch)
+        for batch in _slices(rows, SQLITE_ROWS_PER_STATEMENT):
+            cursor.execute(sql, [json.dumps(batch, ensure_ascii=False, separators=(",", ":"))])
+
+
+# Rows sent to SQLite in one INSERT: a few MB of JSON at most.
+SQLITE_ROWS_PER_STATEMENT = 5000
+
+
+def _slices(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _value_getter(field: models.Field[Any, Any], connection: Any) -> Callable[[models.Model], Any]:

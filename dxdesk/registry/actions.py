@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dxdesk.lib.background import run_after_commit
 from dxdesk.lib.bulk import bulk_writing, insert_rows, values_subquery
+from dxdesk.lib.pipeline import write_behind
 from dxdesk.registry.duplicates import count_import_duplicates
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
 from dxdesk.registry.models import (
@@ -75,40 +76,50 @@ def import_companies(
     holds SQLite's single write lock for long. Re-running the same file changes
     nothing (rows match on 法人番号, else on 管理番号), so an interrupted import is
     finished by running it again. A dry run validates and matches without writing.
+    Chunks are written behind the reading (`write_behind`): while one chunk goes into
+    the database the next is read and its keys computed.
     """
     summary = ImportSummary(total_rows=table.total_rows)
     seen_numbers: dict[str, int] = {}
     seen_refs: dict[str, int] = {}
-    chunk: list[CompanyRow] = []
+    chunk: list[_PreparedRow] = []
     processed = 0
     chunk_size = settings.IMPORT_CHUNK_ROWS
 
-    def flush() -> None:
-        nonlocal processed
-        processed += len(chunk)
-        if chunk:
-            _write_chunk(chunk, summary, dry_run=dry_run, job=job, processed=processed)
-        chunk.clear()
+    def write(batch: _Chunk) -> None:
+        if batch.rows:
+            _write_chunk(batch.rows, summary, dry_run=dry_run, job=job, processed=batch.processed)
         if on_progress:
-            on_progress(processed, summary.total_rows)
+            on_progress(batch.processed, summary.total_rows)
 
-    with bulk_writing():
+    with write_behind(write, around=bulk_writing) as submit:
         for parsed in iter_company_rows(table):
+            processed += 1
             if isinstance(parsed, list):
                 summary.problems.extend(parsed)
-                processed += 1
                 continue
             duplicate = _earlier_row(parsed, seen_numbers, seen_refs)
             if duplicate is not None:
                 summary.problems.append(duplicate)
-                processed += 1
                 continue
             summary.problems.extend(parsed.notes)
-            chunk.append(parsed)
+            chunk.append((parsed, _new_company(parsed)))
             if len(chunk) >= chunk_size:
-                flush()
-        flush()
+                submit(_Chunk(chunk, processed))
+                chunk = []
+        submit(_Chunk(chunk, processed))
     return summary
+
+
+# A parsed row with the NEW_COMPANY_FIELDS it would be created with, computed while the
+# previous chunk is being written.
+_PreparedRow = tuple[CompanyRow, tuple[Any, ...]]
+
+
+@dataclass
+class _Chunk:
+    rows: list[_PreparedRow]
+    processed: int  # rows of the table read so far, this chunk's included
 
 
 def _earlier_row(
@@ -133,7 +144,7 @@ def _earlier_row(
 
 
 def _write_chunk(
-    rows: list[CompanyRow],
+    rows: list[_PreparedRow],
     summary: ImportSummary,
     *,
     dry_run: bool,
@@ -141,18 +152,18 @@ def _write_chunk(
     processed: int,
 ) -> None:
     with transaction.atomic():
-        numbers = [row.corporate_number for row in rows if row.corporate_number]
-        refs = [row.ref for row in rows if row.ref]
+        numbers = [row.corporate_number for row, _values in rows if row.corporate_number]
+        refs = [row.ref for row, _values in rows if row.ref]
         by_number = {c.corporate_number: c for c in _stored("corporate_number", numbers)}
         by_ref = {c.ref: c for c in _stored("ref", refs)}
         to_create: list[tuple[Any, ...]] = []
         to_update: list[Company] = []
-        for row in rows:
+        for row, new_values in rows:
             existing = by_number.get(row.corporate_number) if row.corporate_number else None
             if existing is None and row.ref:
                 existing = by_ref.get(row.ref)
             if existing is None:
-                to_create.append(_new_company(row))
+                to_create.append(new_values)
             elif _apply(existing, row):
                 existing.refresh_derived_fields()
                 existing.updated_at = timezone.now()
