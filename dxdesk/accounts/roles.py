@@ -148,3 +148,13 @@ def may_open(user: object, kind: str) -> bool:
         return True
     allowed = RESTRICTED_DATA.get(kind, frozenset())
     return bool(getattr(user, "has_role", lambda *roles: False)(*allowed))
+
+
+def shows_in_full(user: object, kind: str, *, own: bool) -> bool:
+    """Whether restricted data of `kind` is shown to `user` in full, rather than masked.
+
+    The one rule for every page, form and download that shows an application's answers
+    or attachments: the applicant (`own`, its own application) always sees everything;
+    staff see a restricted kind only when RESTRICTED_DATA gives it to their role.
+    """
+    return own or may_open(user, kind)

@@ -295,7 +295,7 @@ def submission_problems(application: Application) -> list[str]:
     """What still stops the draft from being submitted, in words for the applicant."""
     problems: list[str] = []
     form = intake.application_form_class(application.track, for_submission=True)(
-        data=_as_form_data(application.answers)
+        data=intake.form_data(application.track, application.answers)
     )
     if not form.is_valid():
         for code, errors in form.errors.items():
@@ -310,10 +310,6 @@ def submission_problems(application: Application) -> list[str]:
         except intake.AmountError as error:
             problems.append(str(error))
     return problems
-
-
-def _as_form_data(answers: dict[str, Any]) -> dict[str, Any]:
-    return {code: ("on" if value is True else value) for code, value in answers.items()}
 
 
 def submit_application(

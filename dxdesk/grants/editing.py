@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dxdesk.accounts.roles import may_open
+from dxdesk.accounts.roles import shows_in_full
 from dxdesk.audit.actions import record_event
 from dxdesk.audit.models import AuditAction
 from dxdesk.files.responses import file_response
@@ -31,6 +31,11 @@ from dxdesk.grants.models import Application
 class Side:
     prefix: str  # URL names: f"grants:{prefix}edit" …
     is_staff: bool
+
+    @property
+    def own(self) -> bool:
+        """The applicant's side shows only its own applications (`visible_to`)."""
+        return not self.is_staff
 
     def url(self, name: str, application: Application, *args: int) -> str:
         return reverse(f"grants:{self.prefix}{name}", args=[application.pk, *args])
@@ -49,9 +54,8 @@ def _attachment_rows(application: Application, side: Side, user: object) -> list
     uploaded = list(application.attachments.select_related("stored_file"))
     rows = []
     for item in application.track.definition.attachments:
-        # Staff without the right to open this kind of data see that it was filed, no more;
-        # the applicant always sees its own documents.
-        masked = side.is_staff and not may_open(user, item.restricted)
+        # Staff without the right to open this kind of data see that it was filed, no more.
+        masked = not shows_in_full(user, item.restricted, own=side.own)
         files = [
             {
                 "attachment": attachment,
@@ -66,7 +70,13 @@ def _attachment_rows(application: Application, side: Side, user: object) -> list
 
 
 def detail_page(request: HttpRequest, application: Application, side: Side) -> HttpResponse:
-    record_event(request, AuditAction.VIEW, application)
+    # A draft's page links to its form instead of showing the answers.
+    answers = None
+    if not application.is_draft:
+        answers = intake.displayed_answers(
+            application.track, application.answers, viewer=request.user, own=side.own
+        )
+    record_event(request, AuditAction.VIEW, application, fields=answers.in_full if answers else ())
     timeline = list(application.events.select_related("by"))
     promotions = []
     if application.fund_request_id:
@@ -80,7 +90,7 @@ def detail_page(request: HttpRequest, application: Application, side: Side) -> H
         "application": application,
         "side": side,
         "links": _links(application, side),
-        "answers": intake.displayed_answers(application.track, application.answers),
+        "answers": answers.rows if answers else [],
         "attachments": _attachment_rows(application, side, request.user),
         "timeline": timeline,
         "ledger_entries": promotions,
@@ -97,12 +107,11 @@ def detail_page(request: HttpRequest, application: Application, side: Side) -> H
 def edit_page(request: HttpRequest, application: Application, side: Side) -> HttpResponse:
     if not application.is_draft:
         return redirect(side.url("detail", application))
-    form_class = intake.application_form_class(application.track, for_submission=False)
-    form = form_class(request.POST or None, initial=application.answers)
+    form = _draft_form(request, application, side, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.save_draft(
             application,
-            intake.answers_from(form.cleaned_data),
+            form.answers(),
             by=request.user,
             request=request,  # type: ignore[arg-type]
         )
@@ -115,13 +124,28 @@ def edit_page(request: HttpRequest, application: Application, side: Side) -> Htt
     )
 
 
+def _draft_form(
+    request: HttpRequest, application: Application, side: Side, data: object = None
+) -> intake.ApplicationForm:
+    return intake.draft_form(
+        application.track,
+        application.answers,
+        viewer=request.user,
+        own=side.own,
+        data=data,  # type: ignore[arg-type]
+    )
+
+
 def _edit_context(
     request: HttpRequest,
     application: Application,
     side: Side,
-    form: object,
+    form: intake.ApplicationForm,
     upload_form: object = None,
 ) -> dict[str, object]:
+    if not form.is_bound and form.in_full:
+        # The inputs hold restricted answers as stored: record who saw which.
+        record_event(request, AuditAction.VIEW, application, fields=form.in_full)
     choices = [(item.code, item.label) for item in application.track.definition.attachments]
     return {
         "application": application,
@@ -152,9 +176,8 @@ def upload(request: HttpRequest, application: Application, side: Side) -> HttpRe
         else:
             messages.success(request, _("書類を添付しました。"))
             return redirect(side.url("edit", application))
-    form_class = intake.application_form_class(application.track, for_submission=False)
     context = _edit_context(
-        request, application, side, form_class(initial=application.answers), upload_form
+        request, application, side, _draft_form(request, application, side), upload_form
     )
     return render(request, "grants/application_edit.html", context, status=400)
 
@@ -166,7 +189,7 @@ def download(
         application.attachments.select_related("stored_file"), pk=attachment_id
     )
     kinds = {item.code: item.restricted for item in application.track.definition.attachments}
-    if side.is_staff and not may_open(request.user, kinds.get(attachment.code, "")):
+    if not shows_in_full(request.user, kinds.get(attachment.code, ""), own=side.own):
         raise PermissionDenied
     record_event(
         request, AuditAction.DOWNLOAD, attachment, note=attachment.stored_file.original_name
@@ -190,11 +213,15 @@ def confirm_page(request: HttpRequest, application: Application, side: Side) -> 
         return redirect(side.url("detail", application))
     problems = actions.submission_problems(application)
     amount = None if problems else intake.requested_amount(application.track, application.answers)
+    answers = intake.displayed_answers(
+        application.track, application.answers, viewer=request.user, own=side.own
+    )
+    record_event(request, AuditAction.VIEW, application, fields=answers.in_full)
     context = {
         "application": application,
         "side": side,
         "links": _links(application, side),
-        "answers": intake.displayed_answers(application.track, application.answers),
+        "answers": answers.rows,
         "attachments": _attachment_rows(application, side, request.user),
         "problems": problems,
         "amount": amount,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import jaconv
 import phonenumbers
@@ -20,8 +21,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dxdesk.accounts.roles import shows_in_full
 from dxdesk.funds.models import Fund
+from dxdesk.lib import bank_accounts
+from dxdesk.lib.bank_accounts import ACCOUNT_TYPES, BankAccount, BankAccountProblem
 from dxdesk.programs import rules
 from dxdesk.programs.formula import IncompleteFormula, SubsidyResult, subsidy_amount
 from dxdesk.programs.models import Track, TrackKind
@@ -130,6 +135,86 @@ class JapanesePhoneField(forms.CharField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+class BankAccountWidget(forms.MultiWidget):
+    """Five inputs, each with its own label, posted as `<code>_bank`, `<code>_branch`…"""
+
+    template_name = "grants/widgets/bank_account.html"
+    PARTS: ClassVar[tuple[tuple[str, str, Any], ...]] = (
+        # (input suffix, key in the stored answer, label)
+        ("bank", "bank_code", gettext_lazy("銀行コード（4桁）")),
+        ("branch", "branch_code", gettext_lazy("支店コード（3桁）")),
+        ("type", "account_type", gettext_lazy("預金種目")),
+        ("number", "account_number", gettext_lazy("口座番号（7桁）")),
+        ("holder", "holder", gettext_lazy("口座名義（カナ）")),
+    )
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        numeric = {"inputmode": "numeric", "autocomplete": "off"}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "bank": forms.TextInput(attrs={**numeric, "size": 6}),
+            "branch": forms.TextInput(attrs={**numeric, "size": 5}),
+            "type": forms.Select(choices=[("", "—"), *ACCOUNT_TYPES.items()]),
+            "number": forms.TextInput(attrs={**numeric, "size": 9}),
+            "holder": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dict):
+            return [value.get(key, "") for _suffix, key, _label in self.PARTS]
+        return [None] * len(self.PARTS)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        labels = [label for _suffix, _key, label in self.PARTS]
+        context["widget"]["parts"] = list(zip(labels, context["widget"]["subwidgets"], strict=True))
+        return context
+
+
+class BankAccountField(forms.MultiValueField):
+    """振込先口座, checked against the 全銀 bank list and stored as `BankAccount.as_answer()`."""
+
+    widget = BankAccountWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        parts = [
+            forms.CharField(required=False, max_length=100) for _part in BankAccountWidget.PARTS
+        ]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dict[str, str] | None:
+        if not data_list or not any(data_list):
+            return None
+        bank_code, branch_code, account_type, number, holder = data_list
+        problems: list[str] = []
+
+        def checked(check: Any, *args: str) -> str:
+            try:
+                return str(check(*args))
+            except BankAccountProblem as problem:
+                problems.append(str(problem))
+                return ""
+
+        bank = checked(bank_accounts.bank_name, bank_code)
+        # A branch code means nothing without its bank.
+        branch = checked(bank_accounts.branch_name, bank_code, branch_code) if bank else ""
+        if account_type not in ACCOUNT_TYPES:
+            problems.append(_("預金種目（普通・当座・貯蓄）を選んでください。"))
+        account_number = checked(bank_accounts.account_number, number)
+        holder_name = checked(bank_accounts.holder_name, holder)
+        if problems:
+            raise ValidationError(problems)
+        return BankAccount(
+            bank_code=bank_accounts.digits(bank_code),
+            bank_name=bank,
+            branch_code=bank_accounts.digits(branch_code),
+            branch_name=branch,
+            account_type=account_type,
+            account_number=account_number,
+            holder=holder_name,
+        ).as_answer()
+
+
 def _field_for(spec: rules.FormField, *, required: bool) -> forms.Field:
     common: dict[str, Any] = {"label": spec.label, "required": required}
     if spec.type == "text":
@@ -161,27 +246,87 @@ def _field_for(spec: rules.FormField, *, required: bool) -> forms.Field:
         return forms.EmailField(**common)
     if spec.type == "phone":
         return JapanesePhoneField(max_length=30, **common)
+    if spec.type == "bank_account":
+        return BankAccountField(
+            help_text=_(
+                "銀行コード・支店コードは通帳やキャッシュカードでご確認ください。"
+                "口座名義は通帳の表記どおりカタカナで入力してください。"
+            ),
+            **common,
+        )
     raise ValueError(f"unknown field type {spec.type!r}")  # the definition checker refuses it
 
 
-def application_form_class(track: Track, *, for_submission: bool) -> type[forms.Form]:
+class ApplicationForm(forms.Form):
+    # Answers the viewer sees masked (`accounts.roles.shows_in_full`): their inputs start
+    # empty, and an input left empty keeps what is stored.
+    kept: dict[str, Any]
+    # Codes of restricted answers the form shows in full, for the audit trail.
+    in_full: list[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept = {}
+        self.in_full = []
+
+    def answers(self) -> dict[str, Any]:
+        """Cleaned values as JSON: dates as ISO text, empty values left out."""
+        answers: dict[str, Any] = {}
+        for code, value in self.cleaned_data.items():
+            if value in (None, "", False):
+                if code in self.kept:
+                    answers[code] = self.kept[code]
+                continue
+            answers[code] = value.isoformat() if isinstance(value, datetime.date) else value
+        return answers
+
+
+def application_form_class(track: Track, *, for_submission: bool) -> type[ApplicationForm]:
     """A form with the track's fields. A draft may leave required fields empty; the
     submission may not."""
     fields = {
         spec.code: _field_for(spec, required=spec.required and for_submission)
         for spec in track.definition.form
     }
-    return type("ApplicationForm", (forms.Form,), fields)
+    return type("TrackApplicationForm", (ApplicationForm,), fields)
 
 
-def answers_from(cleaned: dict[str, Any]) -> dict[str, Any]:
-    """Cleaned values as JSON: dates as ISO text, empty values left out."""
-    answers: dict[str, Any] = {}
-    for code, value in cleaned.items():
-        if value in (None, "", False):
+def draft_form(
+    track: Track,
+    answers: dict[str, Any],
+    *,
+    viewer: object,
+    own: bool,
+    data: Mapping[str, Any] | None = None,
+) -> ApplicationForm:
+    """The draft's form filled with its answers, except those `viewer` sees masked."""
+    masked = masked_codes(track, viewer, own=own)
+    initial = {code: value for code, value in answers.items() if code not in masked}
+    form = application_form_class(track, for_submission=False)(data, initial=initial)
+    specs = {spec.code: spec for spec in track.definition.form}
+    for code in masked & answers.keys():
+        form.kept[code] = answers[code]
+        stored = " ".join(_masked_text(specs[code], answers[code]).splitlines())
+        form.fields[code].help_text = _(
+            "登録済み: %(stored)s。変更するときだけ入力してください。"
+        ) % {"stored": stored}
+    form.in_full = _restricted_in_full(track, answers, masked)
+    return form
+
+
+def form_data(track: Track, answers: dict[str, Any]) -> dict[str, Any]:
+    """Stored answers as the form would have them posted, to check them again."""
+    data: dict[str, Any] = {}
+    for spec in track.definition.form:
+        value = answers.get(spec.code)
+        if value is None:
             continue
-        answers[code] = value.isoformat() if isinstance(value, datetime.date) else value
-    return answers
+        if spec.type == "bank_account" and isinstance(value, dict):
+            for suffix, key, _label in BankAccountWidget.PARTS:
+                data[f"{spec.code}_{suffix}"] = value.get(key, "")
+        else:
+            data[spec.code] = "on" if value is True else value
+    return data
 
 
 def missing_attachments(track: Track, codes: set[str]) -> list[rules.Attachment]:
@@ -190,20 +335,59 @@ def missing_attachments(track: Track, codes: set[str]) -> list[rules.Attachment]
     ]
 
 
-def displayed_answers(track: Track, answers: dict[str, Any]) -> list[tuple[str, str]]:
-    shown = []
+def masked_codes(track: Track, viewer: object, *, own: bool) -> frozenset[str]:
+    """The codes of the track's restricted fields `viewer` sees masked."""
+    return frozenset(
+        spec.code
+        for spec in track.definition.form
+        if spec.restricted and not shows_in_full(viewer, spec.restricted, own=own)
+    )
+
+
+def _restricted_in_full(track: Track, answers: dict[str, Any], masked: frozenset[str]) -> list[str]:
+    return [
+        spec.code
+        for spec in track.definition.form
+        if spec.restricted and spec.code not in masked and answers.get(spec.code) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class ShownAnswers:
+    rows: list[tuple[str, str]]  # (label, text) in the form's order
+    # Codes of restricted answers shown in full: the page records them in the audit trail.
+    in_full: list[str] = field(default_factory=list)
+
+
+def displayed_answers(
+    track: Track, answers: dict[str, Any], *, viewer: object, own: bool
+) -> ShownAnswers:
+    """The answers as text, each restricted one masked unless `viewer` may see it."""
+    masked = masked_codes(track, viewer, own=own)
+    rows = []
     for spec in track.definition.form:
         value = answers.get(spec.code)
         if value is None:
             text = "—"
+        elif spec.code in masked:
+            text = _masked_text(spec, value)
         elif spec.type == "yen":
             text = _("%(amount)s円") % {"amount": f"{int(value):,}"}
         elif spec.type == "boolean":
             text = _("はい") if value else _("いいえ")
+        elif spec.type == "bank_account":
+            text = BankAccount.from_answer(value).text()
         else:
             text = str(value)
-        shown.append((spec.label, text))
-    return shown
+        rows.append((spec.label, text))
+    return ShownAnswers(rows, _restricted_in_full(track, answers, masked))
+
+
+def _masked_text(spec: rules.FormField, value: Any) -> str:
+    # A bank account keeps what a caller needs to recognise it (bank, branch, ****567).
+    if spec.type == "bank_account" and isinstance(value, dict):
+        return BankAccount.from_answer(value).masked_text()
+    return _("（閲覧権限がないため表示しません）")
 
 
 # -- the amount ---------------------------------------------------------------------------

@@ -450,11 +450,21 @@ def _read_field(table: Reader) -> FormField:
         required=table.flag("required", default=True),
         choices=table.texts("choices"),
         feeds=table.choice("feeds", FIELD_FEEDS, default=""),
+        restricted=table.choice("restricted", RESTRICTED_KINDS, default=""),
     )
     if form_field.type == "choice" and not form_field.choices:
         table.error("choices", 'a field of type "choice" needs choices')
     if form_field.choices and form_field.type != "choice":
         table.error("choices", 'only a field of type "choice" has choices')
+    # Said in the file rather than implied by the type, so a reviewer reads who may see it.
+    wrong_kind = form_field.restricted or not table.has("restricted")  # not a typo's echo
+    if form_field.type == "bank_account" and form_field.restricted != "bank" and wrong_kind:
+        table.error("restricted", 'a field of type "bank_account" needs restricted = "bank"')
+    # The amount a field feeds is shown to every staff role, which would unmask it.
+    if form_field.feeds and form_field.restricted:
+        table.error("feeds", "a restricted field cannot feed the formula: the amount is shown")
+    if form_field.feeds and form_field.type == "bank_account":
+        table.error("feeds", 'a field of type "bank_account" feeds nothing')
     table.finish()
     return form_field
 

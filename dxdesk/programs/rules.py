@@ -29,7 +29,18 @@ FORMULA_BASES = ("cost", "cost_minus_other_grant")
 ROUNDING_MODES = ("down", "up", "half_up")
 APPLICANT_KINDS = ("sme", "small_business", "any")
 RESTRICTED_KINDS = ("tax", "anti_social_forces", "bank")
-FIELD_TYPES = ("text", "textarea", "integer", "yen", "date", "choice", "boolean", "email", "phone")
+FIELD_TYPES = (
+    "text",
+    "textarea",
+    "integer",
+    "yen",
+    "date",
+    "choice",
+    "boolean",
+    "email",
+    "phone",
+    "bank_account",
+)
 FIELD_FEEDS = ("eligible_cost_yen", "other_grant_yen", "requested_yen", "completion_date")
 DOCUMENT_KINDS = ("dx_plan", "three_year_plan", "interview_report", "support_report", "proposal")
 EVENT_FORMATS = (
@@ -177,8 +188,8 @@ class Attachment:
     code: str
     label: str
     required: bool = True
-    # "tax" or "anti_social_forces": data only certain roles may open (R-SEC-1); which
-    # roles is the security policy of dxdesk.accounts.roles.RESTRICTED_DATA.
+    # One of RESTRICTED_KINDS: data only certain roles may open (R-SEC-1); which roles
+    # is the security policy of dxdesk.accounts.roles.RESTRICTED_DATA.
     restricted: str = ""
 
 
@@ -190,6 +201,8 @@ class FormField:
     required: bool = True
     choices: tuple[str, ...] = ()
     feeds: str = ""
+    # As on an attachment: staff outside RESTRICTED_DATA[restricted] see the answer masked.
+    restricted: str = ""
 
 
 @dataclass(frozen=True)

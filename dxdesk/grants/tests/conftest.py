@@ -22,11 +22,14 @@ from dxdesk.testing import client_for, make_user
 DEMO_PROGRAMME = Path(__file__).resolve().parents[2] / "demo" / "programmes" / "demo-dx-grant.toml"
 
 
-def open_grant_track(*, limit_yen: int | None = 3_000_000, opens_in_days: int = -1) -> Track:
+def open_grant_track(
+    *, limit_yen: int | None = 3_000_000, opens_in_days: int = -1, more_form: str = ""
+) -> Track:
     """The demo programme's grant track with intake open around today (its dates moved,
-    as the client would set them) and a pool of `limit_yen`."""
+    as the client would set them) and a pool of `limit_yen`; `more_form` is TOML
+    appended to the file (more `[[tracks.demo_grant.form]]` fields)."""
     today = timezone.localdate()
-    text = DEMO_PROGRAMME.read_text(encoding="utf-8")
+    text = DEMO_PROGRAMME.read_text(encoding="utf-8") + more_form
     text = text.replace(
         "intake_opens = 2026-04-01",
         f"intake_opens = {today + datetime.timedelta(days=opens_in_days)}",
@@ -79,6 +82,18 @@ def pdf_upload(name: str = "見積書.pdf", size: int = 2_000) -> SimpleUploaded
 
 
 FILLED = {"tool_name": "クラウド会計", "eligible_cost": "1,200,000", "purpose": "経理の電子化"}
+
+# The demo track's 振込先口座 as an applicant types it: みずほ 東京営業部, 普通, full-width
+# katakana with a small ッ and a long vowel that the 全銀 file cannot take as they are.
+ACCOUNT_NUMBER = "7654321"
+TRANSFER_ACCOUNT = {
+    "transfer_account_bank": "0001",
+    "transfer_account_branch": "001",
+    "transfer_account_type": "1",
+    "transfer_account_number": ACCOUNT_NUMBER,
+    "transfer_account_holder": "カ）エーテック",
+}
+HOLDER_AS_STORED = "ｶ)ｴ-ﾃﾂｸ"
 
 
 def fill_and_attach(

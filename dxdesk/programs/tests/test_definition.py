@@ -392,6 +392,63 @@ def test_it_refuses_a_route_to_an_unknown_track() -> None:
     )
 
 
+BANK_FIELD = """
+[[tracks.grant.form]]
+code = "transfer_account"
+label = "振込先口座"
+type = "bank_account"
+restricted = "bank"
+"""
+
+
+def test_it_reads_restricted_fields_and_bank_accounts() -> None:
+    text = MINIMAL + BANK_FIELD + '\n[[tracks.grant.form]]\ncode = "tax_office"\n'
+    text += 'label = "所轄税務署"\ntype = "text"\nrestricted = "tax"\n'
+    form = parse_definition(text).tracks["grant"].form
+    assert [(item.code, item.type, item.restricted) for item in form] == [
+        ("cost", "yen", ""),
+        ("transfer_account", "bank_account", "bank"),
+        ("tax_office", "text", "tax"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (
+            ('restricted = "bank"\n', ""),
+            "tracks.grant.form[1].restricted",
+            'a field of type "bank_account" needs restricted = "bank"',
+        ),
+        (
+            ('restricted = "bank"', 'restricted = "tax"'),
+            "tracks.grant.form[1].restricted",
+            'a field of type "bank_account" needs restricted = "bank"',
+        ),
+        (
+            ('restricted = "bank"', 'restricted = "bnak"'),
+            "tracks.grant.form[1].restricted",
+            "expected one of tax, anti_social_forces, bank; found 'bnak'",
+        ),
+        (
+            (
+                'type = "bank_account"\nrestricted = "bank"',
+                'type = "yen"\nrestricted = "tax"\nfeeds = "requested_yen"',
+            ),
+            "tracks.grant.form[1].feeds",
+            "a restricted field cannot feed the formula: the amount is shown",
+        ),
+    ],
+)
+def test_it_keeps_bank_accounts_and_restricted_fields_away_from_unrestricted_use(
+    change: tuple[str, str], path: str, message: str
+) -> None:
+    text = MINIMAL + BANK_FIELD.replace(*change)
+    assert [(error_path, error) for _line, error_path, error in errors_of(text)] == [
+        (path, message)
+    ]
+
+
 def test_it_wants_the_file_named_by_the_programme_code(tmp_path: Path) -> None:
     path = tmp_path / "something-else.toml"
     path.write_text(MINIMAL, encoding="utf-8")

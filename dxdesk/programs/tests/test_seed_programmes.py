@@ -195,6 +195,9 @@ def test_002_prefecture() -> None:
         "completion_in_time",
         "other_requirements",
     ]
+    # 002 §5(3)⑯: the application carries the account the prefecture transfers to.
+    account = next(item for item in grant.form if item.type == "bank_account")
+    assert (account.restricted, account.required) == ("bank", True)
 
     desk = definition.tracks["call_centre"]
     assert desk.desk is not None
