@@ -566,9 +566,24 @@ def _address_settled(key: str) -> bool:
     )
 
 
-def _address_step(address: str) -> str:
+def address_key_and_ward(address: str) -> tuple[str, str]:
+    """address_key(address) and ward_of(address), normalising the address once."""
+    compact = _compact_address(address)
+    key = _fixed_point(_address_step_on_compact(compact), _address_step, _address_settled)
+    return key, _ward_of_compact(compact)
+
+
+def _compact_address(address: str) -> str:
+    """NFKC, one kind of dash, no leading postcode and no whitespace."""
     text = _POSTCODE.sub("", _DASHES.sub("-", unicodedata.normalize("NFKC", address)))
-    text = "".join(text.split())
+    return "".join(text.split())
+
+
+def _address_step(address: str) -> str:
+    return _address_step_on_compact(_compact_address(address))
+
+
+def _address_step_on_compact(text: str) -> str:
     text = _GA_BETWEEN_KANJI.sub("ケ", text)
     text = _convert_numerals(text)
     text = _SEPARATOR_AFTER_NUMBER.sub("-", text)
@@ -692,6 +707,8 @@ def _municipality_prefix(text: str) -> str:
     for name in _IRREGULAR_MUNICIPALITIES:
         if text.startswith(name):
             return name
+    if not text or text[0].isdigit():
+        return ""  # no municipality's name begins with a digit
     for end in range(1, min(len(text), 10)):
         if text[end].isdigit():
             return ""
@@ -705,8 +722,19 @@ def _municipality_prefix(text: str) -> str:
 
 def ward_of(address: str) -> str:
     """The ward of a designated city (札幌市中央区 → 中央区), else the 市/区/町/村; "" if none."""
-    text = _POSTCODE.sub("", _DASHES.sub("-", unicodedata.normalize("NFKC", address)))
-    text = "".join(text.split())
+    return _ward_of_compact(_compact_address(address))
+
+
+def _ward_of_compact(text: str) -> str:
+    # Nothing from the first digit on changes the answer: no prefecture, county or
+    # municipality name holds a digit, and _municipality_prefix gives up at one. A list
+    # repeats a few hundred such beginnings ("北海道札幌市中央区北") over thousands of rows.
+    digit = next((index for index, character in enumerate(text) if character.isdigit()), None)
+    return _ward_of_beginning(text if digit is None else text[:digit])
+
+
+@functools.lru_cache(maxsize=8192)
+def _ward_of_beginning(text: str) -> str:
     prefecture = _PREFECTURE.match(text)
     if prefecture is not None:
         text = text[prefecture.end() :]

@@ -265,7 +265,7 @@ def _append(records: CompanyRecords, parts: Iterable[_Columns]) -> None:
 def _read_span(table: Table, start: int, stop: int) -> _Columns:
     """Rows start to stop of the table, as columns of keys."""
     columns = _Columns([], [], [], [], [], [], [], [], {})
-    name_key, address_key, ward_of = keys.name_key, keys.address_key, keys.ward_of
+    name_key, address_key_and_ward = keys.name_key, keys.address_key_and_ward
     for ref, number, name, kana, address, phone, note in _cells(table, start, stop):
         if note:
             columns.notes[len(columns.identifiers)] = note
@@ -275,8 +275,9 @@ def _read_span(table: Table, start: int, stop: int) -> _Columns:
         columns.name_keys.append(name_key(name) if name else "")
         columns.phone_keys.append(phone_digits(phone))
         if address:
-            columns.streets.append(street_key(address_key(address)))
-            columns.wards.append(ward_of(address))
+            address_key, ward = address_key_and_ward(address)
+            columns.streets.append(street_key(address_key))
+            columns.wards.append(ward)
         else:
             columns.streets.append("")
             columns.wards.append("")

@@ -569,3 +569,23 @@ def test_the_quick_japanese_validity_check_agrees_with_phonenumbers() -> None:
         assert keys.is_valid_japanese_number(national) == expected, national
         valid += expected
     assert 1_000 < valid < len(numbers) - 1_000
+
+
+address_characters = st.sampled_from(
+    list("北海道札幌市中央区東西南北条丁目番地号郡町村余四日東村山神楽〒 　-－‐ー")
+    + list("0123456789０１２①一二三十ABCビル")
+)
+addresses = st.builds(
+    lambda start, rest: start + rest,
+    st.sampled_from(["", "北海道", "〒060-0001 北海道", "北海道上川郡", "三重県"]),
+    st.text(address_characters, max_size=24),
+)
+
+
+@given(addresses)
+def test_the_ward_read_from_the_address_before_its_first_digit_is_the_whole_addresss(
+    address: str,
+) -> None:
+    whole = keys._ward_of_beginning.__wrapped__(keys._compact_address(address))
+    assert ward_of(address) == whole
+    assert keys.address_key_and_ward(address) == (address_key(address), whole)
