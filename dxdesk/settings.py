@@ -192,7 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_COOKIE_AGE = env_int("DXDESK_SESSION_SECONDS", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle time-out: the clock restarts on each request
+# Idle time-out: the clock restarts on each request; the new expiry is written back at
+# most once a minute (dxdesk/accounts/sessions.py).
+SESSION_ENGINE = "dxdesk.accounts.sessions"
 
 # Second factor (R-SEC-3): TOTP for every secretariat role unless DEMO_MODE.
 OTP_TOTP_ISSUER = env_str("DXDESK_OTP_ISSUER", "dxdesk")
