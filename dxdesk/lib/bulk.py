@@ -10,7 +10,9 @@ twice as much as COPY does per row.
 
 from __future__ import annotations
 
+import itertools
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -162,22 +164,24 @@ def _insert(
                 for row in rows:
                     copy.write_row(row)
             return
-        # One statement per slice of rows, the rows travelling as one JSON parameter:
-        # executemany steps SQLite once per row, and each step gives up and takes back
-        # Python's GIL, which stalls a writing thread behind a busy reading one
-        # (dxdesk.lib.pipeline) for up to the interpreter's switch interval each time.
+        # Many rows per statement (as many as SQLite takes parameters for): executemany
+        # steps SQLite once a row, and each step gives up and takes back Python's GIL,
+        # which stalls a writing thread behind a busy reading one (dxdesk.lib.pipeline)
+        # for up to the interpreter's switch interval each time.
         width = len(fields)
-        sql = "INSERT INTO {} ({}) SELECT {} FROM json_each(%s) ORDER BY key".format(  # noqa: S608  # nosec B608
-            table,
-            columns,
-            ", ".join(f"json_extract(value, '$[{index}]')" for index in range(width)),
-        )
-        for batch in _slices(rows, SQLITE_ROWS_PER_STATEMENT):
-            cursor.execute(sql, [json.dumps(batch, ensure_ascii=False, separators=(",", ":"))])
+        per_statement = max(1, _sqlite_parameter_limit(connection) // width)
+        head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608  # nosec B608
+        placeholders = "(" + ", ".join(["%s"] * width) + ")"
+        for batch in _slices(rows, per_statement):
+            cursor.execute(
+                head + ", ".join([placeholders] * len(batch)),
+                list(itertools.chain.from_iterable(batch)),
+            )
 
 
-# Rows sent to SQLite in one INSERT: a few MB of JSON at most.
-SQLITE_ROWS_PER_STATEMENT = 5000
+def _sqlite_parameter_limit(connection: Any) -> int:
+    connection.ensure_connection()
+    return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
 
 
 def _slices(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
