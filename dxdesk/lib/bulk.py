@@ -67,6 +67,36 @@ def values_subquery(values: Sequence[str], *, using: str = "default") -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
 
 
+def fetch_values(
+    queryset: models.QuerySet[Any], *, using: str = "default"
+) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` queryset as tuples of plain database values.
+
+    On SQLite the rows come back as one JSON value built inside the database: reading a
+    result row by row steps SQLite once a row, giving up Python's GIL each time, which
+    stalls a thread that reads while another thread is busy (dxdesk.lib.pipeline).
+    Values are the columns' stored forms (numbers, text, NULL; SQLite keeps booleans as
+    0 and 1), without the fields' Python conversions, so only columns of those kinds
+    belong in the query.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    width = len(queryset.query.values_select)
+    # The CTE's column list names the inner query's columns by position, whatever
+    # Django called them.
+    names = ", ".join(f"c{index}" for index in range(width))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH found({names}) AS ({sql}) "  # noqa: S608  # nosec B608  # Django-compiled SQL, values are parameters
+            f"SELECT json_group_array(json_array({names})) FROM found",
+            params,
+        )
+        (text,) = cursor.fetchone()
+    return [tuple(row) for row in json.loads(text)]
+
+
 def insert_many(
     model: type[models.Model], objects: Sequence[models.Model], *, using: str = "default"
 ) -> None:

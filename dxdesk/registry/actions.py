@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dxdesk.lib.background import run_after_commit
-from dxdesk.lib.bulk import bulk_writing, insert_rows, values_subquery
+from dxdesk.lib.bulk import bulk_writing, fetch_values, insert_rows, values_subquery
 from dxdesk.lib.pipeline import write_behind
 from dxdesk.registry.duplicates import count_import_duplicates
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
@@ -218,7 +218,7 @@ def _stored(field_name: str, values: list[str]) -> dict[str, _StoredValues]:
         return {}
     position = _STORED_COLUMNS.index(field_name)
     # Excluding blanks lets both databases use the partial unique index on the field.
-    found = (
+    found = fetch_values(
         Company.objects.filter(**{f"{field_name}__in": values_subquery(wanted)})
         .exclude(**{field_name: ""})
         .order_by()
