@@ -55,10 +55,9 @@ def check_digit(base12: str) -> int:
     """The check digit (1–9) for the twelve digits that follow it."""
     if len(base12) != BASE_LENGTH or not _is_ascii_digits(base12):
         raise ValueError(f"expected {BASE_LENGTH} ASCII digits, got {base12!r}")
-    total = 0
-    for position, digit in enumerate(reversed(base12), start=1):
-        weight = 1 if position % 2 == 1 else 2
-        total += int(digit) * weight
+    # Counted from the right, odd positions weigh 1 and even positions 2.
+    digits = [int(digit) for digit in reversed(base12)]
+    total = sum(digits[0::2]) + 2 * sum(digits[1::2])
     return 9 - total % 9
 
 

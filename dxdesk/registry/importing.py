@@ -387,7 +387,11 @@ def _parse_nta_row(
     return row
 
 
-_YEN_UNITS = {"億": 100_000_000, "万": 10_000, "千": 1_000}
+_YEN_UNITS = {"億": 100_000_000, "千万": 10_000_000, "万": 10_000, "千": 1_000}
+_YEN_UNIT_PATTERNS = tuple(
+    (re.compile(rf"(\d+(?:\.\d+)?){unit}"), factor) for unit, factor in _YEN_UNITS.items()
+)
+_DIGITS = re.compile(r"\d+")
 
 
 def _parse_yen(text: str) -> int | bool | None:
@@ -396,16 +400,16 @@ def _parse_yen(text: str) -> int | bool | None:
     if not text or text in {"-", "ー", "不明"}:
         return None
     text = text.removesuffix("円")
-    if re.fullmatch(r"\d+", text):
+    if _DIGITS.fullmatch(text):
         return int(text)
     total = 0
     rest = text
-    for unit, factor in _YEN_UNITS.items():
-        match = re.match(rf"^(\d+(?:\.\d+)?){unit}", rest)
+    for pattern, factor in _YEN_UNIT_PATTERNS:
+        match = pattern.match(rest)
         if match:
             total += int(Decimal(match.group(1)) * factor)
             rest = rest[match.end() :]
-    if rest and re.fullmatch(r"\d+", rest):
+    if rest and _DIGITS.fullmatch(rest):
         total += int(rest)
         rest = ""
     if rest or (total == 0 and text not in {"0"}):
@@ -418,6 +422,6 @@ def _parse_count(text: str) -> int | bool | None:
     if not text or text in {"-", "ー", "不明"}:
         return None
     text = text.removesuffix("人").removesuffix("名")
-    if re.fullmatch(r"\d+", text):
+    if _DIGITS.fullmatch(text):
         return int(text)
     return False

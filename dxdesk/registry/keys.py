@@ -588,9 +588,13 @@ def _address_step_on_compact(text: str) -> str:
     text = _convert_numerals(text)
     text = _SEPARATOR_AFTER_NUMBER.sub("-", text)
     text = _NO_BETWEEN_NUMBERS.sub("-", text)
-    text = re.sub(r"-{2,}", "-", text)
-    text = re.sub(r"-(?!\d)", "", text)
+    text = _DASH_RUN.sub("-", text)
+    text = _DASH_NOT_BEFORE_DIGIT.sub("", text)
     return text.casefold()
+
+
+_DASH_RUN = re.compile(r"-{2,}")
+_DASH_NOT_BEFORE_DIGIT = re.compile(r"-(?!\d)")
 
 
 _STREET_NUMBER = re.compile(r"\d+(?:-\d+)*(?![\d条線])")
@@ -707,10 +711,10 @@ def _municipality_prefix(text: str) -> str:
     for name in _IRREGULAR_MUNICIPALITIES:
         if text.startswith(name):
             return name
-    if not text or text[0].isdigit():
+    if not text or text[0].isdecimal():
         return ""  # no municipality's name begins with a digit
     for end in range(1, min(len(text), 10)):
-        if text[end].isdigit():
+        if text[end].isdecimal():  # what _DIGIT finds
             return ""
         at_end = end + 1 == len(text)
         if text[end] in _MUNICIPALITY_ENDINGS and (
@@ -729,8 +733,11 @@ def _ward_of_compact(text: str) -> str:
     # Nothing from the first digit on changes the answer: no prefecture, county or
     # municipality name holds a digit, and _municipality_prefix gives up at one. A list
     # repeats a few hundred such beginnings ("北海道札幌市中央区北") over thousands of rows.
-    digit = next((index for index, character in enumerate(text) if character.isdigit()), None)
-    return _ward_of_beginning(text if digit is None else text[:digit])
+    digit = _DIGIT.search(text)
+    return _ward_of_beginning(text if digit is None else text[: digit.start()])
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -327,3 +327,26 @@ def test_a_batch_that_breaks_a_constraint_is_refused_whole() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Company, ("ref", "name"), [("SP900", "新しい会社"), ("SP001", "重なる会社")])
     assert list(Company.objects.values_list("ref", flat=True)) == ["SP001"]
+
+
+@pytest.mark.parametrize(
+    ("written", "yen"),
+    [
+        ("10000000", 10_000_000),
+        ("1,000万円", 10_000_000),
+        ("１０００万円", 10_000_000),
+        ("3億円", 300_000_000),
+        ("5千万", 50_000_000),
+        ("1億5千万円", 150_000_000),
+        ("2.5億", 250_000_000),
+        ("300万", 3_000_000),
+    ],
+)
+def test_capital_is_read_as_lists_write_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, yen: int
+) -> None:
+    row = sample_rows()[0]
+    row[7] = written
+    code, _out, _err = run_import(write_csv(tmp_path / "list.csv", [JA_HEADER, row]), capsys=capsys)
+    assert code == 0
+    assert Company.objects.get().capital_yen == yen
