@@ -168,11 +168,18 @@ def start(request: HttpRequest, track_id: int) -> HttpResponse:
     return redirect("grants:edit", application_id=application.pk)
 
 
-def _mine(request: HttpRequest, application_id: int) -> Application:
+# What the application's pages show. The changes that answer with a redirect join only
+# what their action reads: the track's rules (its programme) and, to submit, the pool.
+SHOWN = ("track__program", "track__pool__fund", "fund_request", "company")
+UPLOADING = ("track__program",)
+SUBMITTING = ("track__program", "track__pool__fund")
+
+
+def _mine(
+    request: HttpRequest, application_id: int, related: tuple[str, ...] = SHOWN
+) -> Application:
     return get_object_or_404(
-        Application.objects.visible_to(request.user).select_related(
-            "track__program", "track__pool__fund", "fund_request", "company"
-        ),
+        Application.objects.visible_to(request.user).select_related(*related),
         pk=application_id,
     )
 
@@ -192,7 +199,9 @@ def edit(request: HttpRequest, application_id: int) -> HttpResponse:
 @applicants_only
 @require_POST
 def upload(request: HttpRequest, application_id: int) -> HttpResponse:
-    return editing.upload(request, _mine(request, application_id), editing.APPLICANT_SIDE)
+    return editing.upload(
+        request, _mine(request, application_id, UPLOADING), editing.APPLICANT_SIDE
+    )
 
 
 @applicants_only
@@ -222,7 +231,9 @@ def confirm(request: HttpRequest, application_id: int) -> HttpResponse:
 @applicants_only
 @require_POST
 def submit(request: HttpRequest, application_id: int) -> HttpResponse:
-    return editing.submit(request, _mine(request, application_id), editing.APPLICANT_SIDE)
+    return editing.submit(
+        request, _mine(request, application_id, SUBMITTING), editing.APPLICANT_SIDE
+    )
 
 
 @applicants_only
