@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,12 +266,10 @@ def add_attachment(
     stored = store_upload(upload, by=by)
     try:
         with transaction.atomic():
-            locked = _locked_draft(application)
+            _raise_draft_version(application)
             attachment = ApplicationAttachment.objects.create(
-                application=locked, code=code, stored_file=stored, uploaded_by=by
+                application=application, code=code, stored_file=stored, uploaded_by=by
             )
-            locked.version += 1
-            locked.save(update_fields=["version", "updated_at"])
             record_event(request or by, AuditAction.CREATE, attachment, note=stored.original_name)
     except BaseException:
         erase_stored(stored)
@@ -433,6 +432,17 @@ def _locked_draft(application: Application) -> Application:
     if locked.state != ApplicationState.DRAFT:
         raise ApplicationRefused(_("受付済みの申請は変更できません。"))
     return locked
+
+
+def _raise_draft_version(application: Application) -> None:
+    """`_locked_draft` and a new version in one statement, for a change that needs
+    nothing else from the locked row: the UPDATE takes the row lock and sees the state
+    as it is once it has the lock."""
+    raised = Application.objects.filter(pk=application.pk, state=ApplicationState.DRAFT).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not raised:
+        raise ApplicationRefused(_("受付済みの申請は変更できません。"))
 
 
 def _event(
