@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dxdesk.audit.models import AuditAction, AuditChain, AuditEvent
+from dxdesk.audit.models import AuditAction, AuditEvent
 from dxdesk.lib.network import client_ip
 
 if TYPE_CHECKING:
@@ -60,17 +61,55 @@ def record_event(
         **_describe(obj),
         **_origin(request),
     )
-    with transaction.atomic():
-        head = AuditChain.objects.select_for_update().get(pk=CHAIN_HEAD_ID)
-        event.sequence = head.length + 1
-        event.occurred_at = timezone.now()
-        event.previous_hash = head.last_hash
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-        head.length = event.sequence
-        head.last_hash = event.hash
-        head.save(update_fields=["length", "last_hash"])
+    # No savepoint of its own: if the event cannot be written, the change it records
+    # must not be written either.
+    with transaction.atomic(savepoint=False):
+        _append(event)
     return event
+
+
+# Every audited change in the project passes through `_append` holding the one lock all
+# writers share, so its three statements are written out once rather than built by the
+# ORM on each call; the values are still prepared by the model's own fields, as the ORM
+# prepares them. (SQLite has no FOR UPDATE: its IMMEDIATE transaction holds the lock.)
+HEAD_SQL = "SELECT length, last_hash FROM audit_auditchain WHERE id = %s"
+HEAD_UPDATE_SQL = "UPDATE audit_auditchain SET length = %s, last_hash = %s WHERE id = %s"
+_INSERTED = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+
+
+def _append(event: AuditEvent) -> None:
+    """Number the event, chain it to the head and insert it, under the head's lock."""
+    features = connection.features
+    with connection.cursor() as cursor:
+        locking = " FOR UPDATE" if features.has_select_for_update else ""
+        cursor.execute(HEAD_SQL + locking, [CHAIN_HEAD_ID])
+        length, last_hash = cursor.fetchone()
+        event.sequence = length + 1
+        event.occurred_at = timezone.now()
+        event.previous_hash = last_hash
+        event.hash = event.compute_hash()
+        values = [
+            field.get_db_prep_save(getattr(event, field.attname), connection) for field in _INSERTED
+        ]
+        cursor.execute(_insert_sql(), values)
+        if features.can_return_columns_from_insert:
+            event.pk = cursor.fetchone()[0]
+        else:
+            event.pk = cursor.lastrowid
+        cursor.execute(HEAD_UPDATE_SQL, [event.sequence, event.hash, CHAIN_HEAD_ID])
+    event._state.adding = False  # so a later save() is an update, which the model refuses
+    event._state.db = connection.alias
+
+
+@functools.cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _INSERTED)
+    values = ", ".join(["%s"] * len(_INSERTED))
+    sql = f"INSERT INTO audit_auditevent ({columns}) VALUES ({values})"  # noqa: S608  # nosec B608
+    if connection.features.can_return_columns_from_insert:
+        sql += " RETURNING id"
+    return sql
 
 
 def _describe(obj: models.Model | type[models.Model] | None) -> dict[str, Any]:
