@@ -161,6 +161,10 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Kept open between requests: a new connection starts with an empty page
+            # cache and runs the PRAGMAs again, which made every query of its request
+            # read the file anew (each thread of a worker keeps one connection).
+            "CONN_MAX_AGE": 600,
             # A file, not the default in-memory database: threads of the live server
             # and background imports then share WAL's locking, as in production.
             "TEST": {"NAME": str(VAR_DIR / "test-dxdesk.sqlite3")},
