@@ -153,7 +153,7 @@ def _heading(text: str) -> list[Flowable]:
 
 def _body(row: DisposalCertificate, list_path: Path) -> list[Flowable]:
     role = str(Role(row.operator_role).label) if row.operator_role in Role.values else ""
-    scope = DisposalScope(row.scope).label
+    scope = str(DisposalScope(row.scope).label)
     if row.scope == DisposalScope.PROGRAMME:
         scope += f"（事業コード {row.program_code}）"
     limit = (

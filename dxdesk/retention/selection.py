@@ -183,8 +183,8 @@ def select(
     keep_audit_trail: bool = False,
 ) -> Selection:
     selection = Selection(scope, program, before, keep_audit_trail)
-    applications = _in_scope(Application, program and Q(track__program=program), before)
-    campaigns = _in_scope(Campaign, program and Q(program=program), before)
+    applications = _in_scope(Application, Q(track__program=program) if program else None, before)
+    campaigns = _in_scope(Campaign, Q(program=program) if program else None, before)
     tasks = CallTask._base_manager.filter(campaign__in=campaigns)
     attachments = ApplicationAttachment._base_manager.filter(application__in=applications)
 

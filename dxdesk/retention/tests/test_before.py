@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from django.db.models import Model
 
 from dxdesk.accounts.models import User
 from dxdesk.grants.models import Application
@@ -40,8 +42,8 @@ def autumn(staff: Staff, programmes: dict[str, Program], spring: World) -> World
     return build_world(staff, programmes, at=AUTUMN, seed=42)
 
 
-def pks(rows: list[object]) -> set[int]:
-    return {row.pk for row in rows}  # type: ignore[attr-defined]
+def pks(rows: Iterable[Model]) -> set[int]:
+    return {row.pk for row in rows}
 
 
 @pytest.mark.parametrize("scope", [("all",), ("programme", "demo-dx-grant")])

@@ -232,3 +232,32 @@ def test_a_second_full_disposal_finds_nothing_more_to_erase(
     # Only the first disposal's own audit event, and staff sessions are gone already.
     assert second.counts == {"audit.auditevent": 1}
     assert Path(settings.FILE_STORE_DIR).is_dir()
+
+
+def schema() -> tuple[dict[str, list[str]], list[str]]:
+    """Every table's indexes and constraints by name, and the database's triggers."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor, include_views=False)
+        constraints = {
+            table: sorted(connection.introspection.get_constraints(cursor, table))
+            for table in tables
+        }
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = sorted(name for (name,) in cursor.fetchall())
+    return constraints, triggers
+
+
+def test_it_leaves_the_schema_as_it_found_it(world: World, staff: Staff, tmp_path: Path) -> None:
+    # The disposal indexes unindexed foreign keys for its own transaction, and lifts
+    # the audit trail's guard: both must be back as they were.
+    before = schema()
+    assert "audit_auditevent_no_delete" in before[1] or (
+        "audit_auditevent_append_only" in before[1]
+    )
+
+    full_disposal(staff, tmp_path)
+
+    assert schema() == before
