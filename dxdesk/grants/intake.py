@@ -8,6 +8,7 @@ intake dates, formula); nothing about one programme is written in code.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import jaconv
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -284,9 +285,17 @@ class ApplicationForm(forms.Form):
 def application_form_class(track: Track, *, for_submission: bool) -> type[ApplicationForm]:
     """A form with the track's fields. A draft may leave required fields empty; the
     submission may not."""
+    return _form_class(track.definition.form, for_submission, translation.get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _form_class(
+    specs: tuple[rules.FormField, ...], for_submission: bool, language: str | None
+) -> type[ApplicationForm]:
+    # Built once per form definition and language (help texts are translated when the
+    # fields are made): every form instance works on deep copies of the class's fields.
     fields = {
-        spec.code: _field_for(spec, required=spec.required and for_submission)
-        for spec in track.definition.form
+        spec.code: _field_for(spec, required=spec.required and for_submission) for spec in specs
     }
     return type("TrackApplicationForm", (ApplicationForm,), fields)
 
