@@ -4,9 +4,11 @@ synced to disk, and only then recorded.
 `store_upload` commits its own row at once when called outside a transaction, which is
 how it is meant to be called: store the file first, then, in the caller's own
 transaction, create the rows that refer to it. If that transaction fails, call
-`erase_stored` (the file is then a row nobody refers to, not a lost file). Called inside
-a transaction that later rolls back, the file stays on disk without a row;
-`dxdesk verify_files` lists such orphans.
+`erase_stored` (the file is then a row nobody refers to, not a lost file). A caller
+that records the file with its own rows in one transaction uses `storing_upload`, which
+keeps the file before that transaction begins and removes it if the transaction fails.
+Called inside a transaction that later rolls back, either leaves the file on disk
+without a row; `dxdesk verify_files` lists such orphans.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -74,12 +77,32 @@ def store_upload(upload: Upload, *, by: User | None = None) -> StoredFile:
     extension, active or disguised content, a virus (when CLAMD_SOCKET is set), or
     clamd not answering (when it is).
     """
+    with storing_upload(upload, by=by) as stored:
+        stored.save(force_insert=True)
+    return stored
+
+
+@contextmanager
+def storing_upload(upload: Upload, *, by: User | None = None) -> Iterator[StoredFile]:
+    """`store_upload` for a caller that records the file in its own transaction: the
+    file is checked and kept, synced to disk, before the block runs, and the block saves
+    the row it is given (`stored.save()`) together with the rows that refer to it. If
+    the block raises, the file is removed again.
+
+    One transaction instead of two: an upload then takes the database's write lock
+    (SQLite) and waits for a commit to reach the disk once, not twice.
+    """
     raw_name = upload.name or ""
     try:
         stem, extension = split_name(raw_name)
-        return _store(upload, stem, extension, by)
+        stored = _keep(upload, stem, extension, by)
     except ContentRefused as refusal:
         raise UploadRefused(display_name(raw_name), refusal.reason, refusal.code) from refusal
+    try:
+        yield stored
+    except BaseException:
+        _remove(stored.path)
+        raise
 
 
 def open_stored(stored: StoredFile) -> IO[bytes]:
@@ -132,7 +155,8 @@ def _visible(text: str) -> str:
     ).strip()
 
 
-def _store(upload: Upload, stem: str, extension: str, by: User | None) -> StoredFile:
+def _keep(upload: Upload, stem: str, extension: str, by: User | None) -> StoredFile:
+    """The file checked and in place, synced to disk; its row, not yet saved."""
     limit: int = settings.UPLOAD_MAX_BYTES
     if upload.size == 0:
         raise _empty()
@@ -158,25 +182,21 @@ def _store(upload: Upload, stem: str, extension: str, by: User | None) -> Stored
             kind = judge(handle, extension)
             _scan_for_viruses(handle)
             os.fsync(handle.fileno())
-        storage_name, final = _move_into_place(temporary, store)
+        storage_name = _move_into_place(temporary, store)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    try:
-        return StoredFile.objects.create(
-            storage_name=storage_name,
-            original_name=clean_name(stem, extension, kind),
-            kind=kind,
-            size=size,
-            sha256=digest.hexdigest(),
-            created_by=by,
-        )
-    except BaseException:
-        _remove(final)
-        raise
+    return StoredFile(
+        storage_name=storage_name,
+        original_name=clean_name(stem, extension, kind),
+        kind=kind,
+        size=size,
+        sha256=digest.hexdigest(),
+        created_by=by,
+    )
 
 
-def _move_into_place(temporary: Path, store: Path) -> tuple[str, Path]:
+def _move_into_place(temporary: Path, store: Path) -> str:
     while True:
         storage_name = secrets.token_hex(16)
         directory = _private_directories(
@@ -188,7 +208,7 @@ def _move_into_place(temporary: Path, store: Path) -> tuple[str, Path]:
     os.replace(temporary, final)
     # The rename is durable only once the directory holding the new entry is synced.
     _sync_directory(directory)
-    return storage_name, final
+    return storage_name
 
 
 def _private_directories(store: Path, *parts: str) -> Path:

@@ -16,7 +16,7 @@ from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
 from dxdesk.audit.actions import record_event
 from dxdesk.audit.models import AuditAction
-from dxdesk.files.storage import erase_stored, store_upload
+from dxdesk.files.storage import erase_stored, storing_upload
 from dxdesk.funds.actions import FundError, release_request, request_funds
 from dxdesk.funds.models import RequestState
 from dxdesk.grants import intake
@@ -257,23 +257,19 @@ def add_attachment(
     by: User,
     request: HttpRequest | None = None,
 ) -> ApplicationAttachment:
-    """Store the file (checked, synced to disk) first, then record it in one short
-    transaction; if that fails, the stored file is erased again."""
+    """Keep the file (checked, synced to disk) first, then record it with its
+    attachment in one short transaction; if that fails, the kept file is removed again."""
     if code not in {item.code for item in application.track.definition.attachments}:
         raise ApplicationRefused(_("添付できない書類の種類です。"))
     if not application.is_draft:
         raise ApplicationRefused(_("受付済みの申請には添付を追加できません。"))
-    stored = store_upload(upload, by=by)
-    try:
-        with transaction.atomic():
-            _raise_draft_version(application)
-            attachment = ApplicationAttachment.objects.create(
-                application=application, code=code, stored_file=stored, uploaded_by=by
-            )
-            record_event(request or by, AuditAction.CREATE, attachment, note=stored.original_name)
-    except BaseException:
-        erase_stored(stored)
-        raise
+    with storing_upload(upload, by=by) as stored, transaction.atomic():
+        _raise_draft_version(application)
+        stored.save(force_insert=True)
+        attachment = ApplicationAttachment.objects.create(
+            application=application, code=code, stored_file=stored, uploaded_by=by
+        )
+        record_event(request or by, AuditAction.CREATE, attachment, note=stored.original_name)
     return attachment
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from dxdesk.accounts.models import User
 from dxdesk.accounts.roles import Role
 from dxdesk.files.models import FileKind, StoredFile
-from dxdesk.files.storage import erase_stored, open_stored, store_upload
+from dxdesk.files.storage import erase_stored, open_stored, store_upload, storing_upload
 from dxdesk.files.tests import samples
 from dxdesk.files.tests.samples import RawUpload, upload
 from dxdesk.testing import make_user
@@ -163,6 +164,37 @@ def test_it_removes_the_file_when_the_row_cannot_be_written() -> None:
     never_saved = User(email="ghost@example.jp")
     with pytest.raises(ValueError, match="unsaved related object"):
         store_upload(upload("決算書.pdf", samples.pdf()), by=never_saved)
+    assert not StoredFile.objects.exists()
+    assert files_in_store() == []
+
+
+def test_a_caller_records_a_kept_file_in_its_own_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def observed_fsync(descriptor: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", observed_fsync)
+    with storing_upload(upload("決算書.pdf", samples.pdf())) as stored, transaction.atomic():
+        # Kept and synced before the caller's transaction writes anything.
+        assert stored.path.exists() and stored._state.adding
+        assert str(stored.path.parent) in synced
+        stored.save()
+    assert StoredFile.objects.get().path.read_bytes() == samples.pdf()
+
+
+def test_a_kept_file_is_removed_when_the_callers_transaction_fails() -> None:
+    with (
+        pytest.raises(RuntimeError, match="the attachment's row"),
+        storing_upload(upload("決算書.pdf", samples.pdf())) as stored,
+        transaction.atomic(),
+    ):
+        stored.save()
+        raise RuntimeError("the attachment's row could not be written")
     assert not StoredFile.objects.exists()
     assert files_in_store() == []
 
