@@ -208,18 +208,23 @@ def draw_page_number(canvas: Canvas, document: Any) -> None:
     canvas.restoreState()
 
 
-def report_pdf(content: ReportContent) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+def a4_document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
+    """An A4 document with the margins of every PDF dxdesk hands to the client."""
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"{TITLE}（{content.month:%Y年%m月}分）",
+        title=title,
         author="dxdesk",
     )
+
+
+def report_pdf(content: ReportContent) -> bytes:
+    buffer = io.BytesIO()
+    document = a4_document(buffer, f"{TITLE}（{content.month:%Y年%m月}分）")
     story = [*_cover(content), PageBreak(), *_annex(content)]
     document.build(story, onFirstPage=draw_page_number, onLaterPages=draw_page_number)
     return buffer.getvalue()

@@ -19,10 +19,9 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 from dxdesk.accounts.roles import Role
@@ -34,8 +33,8 @@ from dxdesk.registry.industries import INDUSTRY_DIVISIONS
 from dxdesk.registry.models import SizeClass
 from dxdesk.reporting.content import Table, wareki
 from dxdesk.reporting.documents import (
-    MARGIN,
     TEXT_WIDTH,
+    a4_document,
     draw_page_number,
     pdf_grid,
     pdf_styles,
@@ -72,16 +71,7 @@ def write_certificate(row: DisposalCertificate, pdf_path: Path, list_path: Path)
 
 def certificate_pdf(row: DisposalCertificate, list_path: Path) -> bytes:
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"{TITLE} 第{row.pk}号",
-        author="dxdesk",
-    )
+    document = a4_document(buffer, f"{TITLE} 第{row.pk}号")
     story = [*_cover(row), *_body(row, list_path), PageBreak(), *_annex(row)]
     document.build(story, onFirstPage=draw_page_number, onLaterPages=draw_page_number)
     return buffer.getvalue()
