@@ -6,12 +6,14 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dxdesk.audit.actions import record_event
+from dxdesk.audit.models import AuditAction
 from dxdesk.lib.background import run_after_commit
 from dxdesk.lib.bulk import bulk_writing, fetch_values, insert_rows, values_subquery
 from dxdesk.lib.pipeline import write_behind
@@ -24,6 +26,9 @@ from dxdesk.registry.models import (
     ImportStatus,
     derived_values,
 )
+
+if TYPE_CHECKING:
+    from dxdesk.accounts.models import User
 
 # Fields an import may set; derived search keys follow from them.
 IMPORTED_FIELDS = (
@@ -69,6 +74,8 @@ def import_companies(
     dry_run: bool = False,
     job: ImportJob | None = None,
     on_progress: ProgressCallback | None = None,
+    by: User | None = None,
+    source: str = "",
 ) -> ImportSummary:
     """Import every valid row of `table`; report each invalid one.
 
@@ -78,8 +85,50 @@ def import_companies(
     finished by running it again. A dry run validates and matches without writing.
     Chunks are written behind the reading (`write_behind`): while one chunk goes into
     the database the next is read and its keys computed.
+
+    A real import is recorded in the audit trail as one change of the registry with
+    its counts (`by` and `source` say who and which file; a web import's job says it
+    itself), also when it stops half-way.
     """
     summary = ImportSummary(total_rows=table.total_rows)
+    finished = False
+    try:
+        _import_rows(table, summary, dry_run=dry_run, job=job, on_progress=on_progress)
+        finished = True
+    finally:
+        if not dry_run:
+            _record_import(
+                summary,
+                by=by or (job.started_by if job is not None else None),
+                source=source or (job.file_name if job is not None else ""),
+                finished=finished,
+            )
+    return summary
+
+
+def _record_import(summary: ImportSummary, *, by: User | None, source: str, finished: bool) -> None:
+    counts = (
+        f"新規 {summary.created:,}、更新 {summary.updated:,}、変更なし {summary.unchanged:,}、"
+        f"不採用 {summary.rejected:,}"
+    )
+    record_event(
+        by,
+        AuditAction.CHANGE,
+        Company,
+        fields=IMPORTED_FIELDS,
+        rows=summary.created + summary.updated,
+        note=f"取込 {source}: {counts}" + ("" if finished else "（途中で停止）"),
+    )
+
+
+def _import_rows(
+    table: Table,
+    summary: ImportSummary,
+    *,
+    dry_run: bool,
+    job: ImportJob | None,
+    on_progress: ProgressCallback | None,
+) -> None:
     seen_numbers: dict[str, int] = {}
     seen_refs: dict[str, int] = {}
     chunk: list[_PreparedRow] = []
@@ -108,7 +157,6 @@ def import_companies(
                 submit(_Chunk(chunk, processed))
                 chunk = []
         submit(_Chunk(chunk, processed))
-    return summary
 
 
 # A parsed row with the NEW_COMPANY_FIELDS it would be created with, computed while the

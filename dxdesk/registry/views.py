@@ -160,10 +160,14 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
         "registry/import_status.html#progress" if request.htmx else "registry/import_status.html"
     )
     duplicates = import_warning(job.duplicate_count) if job.duplicate_count is not None else ""
+    problems = job.rejections[:200]
+    if problems:
+        # The rejected rows are shown with their values: names, phones, addresses.
+        record_event(request, AuditAction.VIEW, job, rows=len(problems))
     return render(
         request,
         template,
-        {"job": job, "problems": job.rejections[:200], "duplicate_warning": duplicates},
+        {"job": job, "problems": problems, "duplicate_warning": duplicates},
     )
 
 

@@ -7,13 +7,18 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from dxdesk.accounts.roles import Role
+from dxdesk.audit.models import AuditEvent
 from dxdesk.lib.bulk import insert_rows
 from dxdesk.registry.actions import IMPORTED_FIELDS
 from dxdesk.registry.corporate_number import make_corporate_number
-from dxdesk.registry.models import Company
+from dxdesk.registry.importing import RowProblem
+from dxdesk.registry.models import Company, ImportJob
+from dxdesk.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +355,36 @@ def test_capital_is_read_as_lists_write_it(
     code, _out, _err = run_import(write_csv(tmp_path / "list.csv", [JA_HEADER, row]), capsys=capsys)
     assert code == 0
     assert Company.objects.get().capital_yen == yen
+
+
+def test_an_import_is_recorded_in_the_audit_trail_with_its_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "list.csv", [JA_HEADER, *sample_rows()])
+    run_import(path, "--dry-run", capsys=capsys)
+    assert not AuditEvent.objects.exists()
+    run_import(path, capsys=capsys)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.object_type, event.rows) == ("change", "registry.company", 3)
+    assert "list.csv" in event.note and "新規 3" in event.note
+    assert "corporate_number" in event.fields
+
+
+def test_the_rejected_rows_shown_after_a_web_import_are_an_audited_view() -> None:
+    supervisor = make_user(Role.SUPERVISOR)
+    job = ImportJob.objects.create(
+        file_name="list.csv",
+        stored_path="",
+        total_rows=2,
+        started_by=supervisor,
+        rejections=[RowProblem(2, "名称", "名称が空です", "011-211-2111").as_dict()],
+    )
+    response = client_for(supervisor).get(reverse("registry:import_status", args=[job.pk]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="view")
+    assert (event.object_type, event.object_id, event.rows) == (
+        "registry.importjob",
+        str(job.pk),
+        1,
+    )
+    assert event.user_email == supervisor.email

@@ -44,7 +44,12 @@ class Command(BaseCommand):
                 sys.stderr.flush()
 
         started = timezone.now()
-        summary = import_companies(table, dry_run=options["dry_run"], on_progress=progress)
+        summary = import_companies(
+            table,
+            dry_run=options["dry_run"],
+            on_progress=progress,
+            source=f"{path.name}（コマンド）",
+        )
         if show_progress:
             sys.stderr.write("\n")
         if options["report"]:
