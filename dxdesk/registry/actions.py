@@ -16,7 +16,7 @@ from dxdesk.audit.actions import record_event
 from dxdesk.audit.models import AuditAction
 from dxdesk.lib.background import run_after_commit
 from dxdesk.lib.bulk import bulk_writing, fetch_values, insert_rows, values_subquery
-from dxdesk.lib.pipeline import write_behind
+from dxdesk.lib.pipeline import garbage_collection_paused, write_behind
 from dxdesk.registry.duplicates import count_import_duplicates
 from dxdesk.registry.importing import CompanyRow, RowProblem, Table, iter_company_rows
 from dxdesk.registry.models import (
@@ -141,7 +141,7 @@ def _import_rows(
         if on_progress:
             on_progress(batch.processed, summary.total_rows)
 
-    with write_behind(write, around=bulk_writing) as submit:
+    with garbage_collection_paused(), write_behind(write, around=bulk_writing) as submit:
         for parsed in iter_company_rows(table):
             processed += 1
             if isinstance(parsed, list):

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
 from django.db import transaction
 
-from dxdesk.lib.pipeline import write_behind
+from dxdesk.lib.pipeline import garbage_collection_paused, write_behind
 
 
 class Broken(Exception):
@@ -58,3 +59,23 @@ def test_inside_a_transaction_it_writes_in_the_callers_thread() -> None:
         submit(1)
         submit(2)
     assert threads == [threading.get_ident()] * 2
+
+
+def test_collection_comes_back_when_the_last_overlapping_pause_ends() -> None:
+    assert gc.isenabled()
+    with garbage_collection_paused():
+        assert not gc.isenabled()
+        with garbage_collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_pause_leaves_collection_off_if_it_was_off() -> None:
+    gc.disable()
+    try:
+        with garbage_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
