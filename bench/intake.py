@@ -1,7 +1,7 @@
 """Application intake under a burst, against a real server (gunicorn, several workers).
 
     python bench/intake.py [--applicants 2000] [--connections 200] [--database sqlite|postgresql]
-                           [--workers 4] [--threads 8] [--pdf-kb 200]
+                           [--workers 3] [--threads 4] [--pdf-kb 200]
 
 Set-up (not timed): a fresh database, the demo grant track with intake open and a pool
 that admits 60% of the applications, one applicant account per applicant with a signed-in
@@ -404,8 +404,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--applicants", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    # The production settings recommended for two cores (README, "Serving it").
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pdf-kb", type=int, default=200)
     parser.add_argument(
         "--window", type=float, default=60.0, help="seconds over which applicants arrive"
