@@ -104,7 +104,7 @@ def _append(event: AuditEvent) -> None:
 @functools.cache
 def _insert_sql() -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _INSERTED)
+    columns = ", ".join(quote(str(field.column)) for field in _INSERTED)
     values = ", ".join(["%s"] * len(_INSERTED))
     sql = f"INSERT INTO audit_auditevent ({columns}) VALUES ({values})"  # noqa: S608  # nosec B608
     if connection.features.can_return_columns_from_insert:

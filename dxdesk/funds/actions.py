@@ -9,7 +9,7 @@ the same way. Nothing here reads figures outside that lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -251,7 +251,7 @@ def _claim_in_three_statements(
 ) -> FundRequest | None:
     """SQLite's claim; None when the fund cannot take claims (the ORM path says why)."""
     now = timezone.now()  # under the write lock, so receipt times rise with the sequence
-    values = {
+    values: dict[str, Any] = {
         "fund": fund_id,
         "amount": amount,
         "subject": subject,
